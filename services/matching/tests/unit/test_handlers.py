@@ -347,14 +347,19 @@ async def test_the_two_of_a_proposal_learn_each_others_stage_and_what_they_share
     profiles = Profiles(platform)
     program = await profiles.program(both_must_accept=True)
     mentor = await profiles.person(program, "mentor", specialties=["pediatrics", "general_surgery"], languages=["en", "es"],
+                                   support_areas=["research", "applications_and_interviews"],
                                    identity_for_matching={"religion": "Quaker"})
-    mentee = await profiles.person(program, "mentee", specialties=["pediatrics", "psychiatry"], languages=["es"])
+    mentee = await profiles.person(program, "mentee", specialties=["pediatrics", "psychiatry"], languages=["es"],
+                                   support_areas=["applications_and_interviews", "networking"])
     [proposed] = platform.events(published.PairingProposedV2, mentee_id=mentee)
 
     to_mentee = await views.in_common(proposed.pairing_id, platform.uow(), acting_as(mentee))
     to_mentor = await views.in_common(proposed.pairing_id, platform.uow(), acting_as(mentor))
-    assert to_mentee == {"partner_stage": "resident", "specialties": ["pediatrics"], "languages": ["es"]}
-    assert to_mentor == {"partner_stage": "undergraduate", "specialties": ["pediatrics"], "languages": ["es"]}
+    # The support the mentee asked for that the mentor offers: what the mentor prepares a first talk for.
+    assert to_mentee == {"partner_stage": "resident", "specialties": ["pediatrics"], "languages": ["es"],
+                         "support": ["applications_and_interviews"]}
+    assert to_mentor == {"partner_stage": "undergraduate", "specialties": ["pediatrics"], "languages": ["es"],
+                         "support": ["applications_and_interviews"]}
     staff = lambda pairing, program: commands.Actor(None, for_program=True)  # noqa: E731
     assert await views.in_common(proposed.pairing_id, platform.uow(), staff) is None
     await lifecycle.accept(commands.AcceptPairing(proposed.pairing_id), platform.uow(), acting_as(mentee))
@@ -392,7 +397,8 @@ async def test_each_suggested_mentor_comes_with_their_stage_and_what_they_share_
     await profiles.person(program, "mentor", specialties=["pediatrics"], languages=["en", "es"])
     mentee = await profiles.person(program, "mentee", specialties=["pediatrics", "psychiatry"], languages=["es"])
     [suggested] = await choice.suggestions(program, mentee, platform.uow())
-    assert suggested["in_common"] == {"partner_stage": "resident", "specialties": ["pediatrics"], "languages": ["es"]}
+    assert suggested["in_common"] == {"partner_stage": "resident", "specialties": ["pediatrics"], "languages": ["es"],
+                                      "support": []}
 
 
 async def test_pairings_and_waitlistings_are_announced_with_the_kind_of_mentorship_they_are_for():

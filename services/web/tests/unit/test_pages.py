@@ -755,6 +755,19 @@ async def test_a_proposal_says_before_it_is_answered_the_others_stage_and_what_t
     assert said in shown
 
 
+@pytest.mark.parametrize("mine, said", [
+    ({}, "Support you asked for that they offer Applications and interviews, Research"),
+    ({"mentee_id": MENTOR, "mentor_id": ME}, "Support you offer that they asked for Applications and interviews, Research")])
+async def test_a_mentorship_says_to_each_side_the_support_the_mentee_asked_for_that_the_mentor_offers(mine, said):
+    # A mentor read "you offer the kind of support your mentee asked for", never which, to prepare a first talk.
+    active = a_pairing_of_mine("active", **mine, in_common={
+        "partner_stage": "resident", "specialties": [], "languages": ["en"],
+        "support": ["applications_and_interviews", "research"]})
+    async with browser(its_page(active), ME) as page:
+        shown = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
+    assert said in shown
+
+
 @pytest.mark.parametrize("role, said", [("mentee", "Status You withdrew it"),
                                          ("mentor", "Status Withdrawn by the mentee")])
 async def test_a_request_its_mentee_took_back_says_so_to_both_not_declined(role, said):

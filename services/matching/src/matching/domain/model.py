@@ -92,9 +92,11 @@ class Candidate:
 
     def in_common_with(self, other: Candidate) -> dict[str, Any]:
         """What this person may know of `other` before either is named (a proposal, a request, a suggestion): their
-        stage, and the specialties and languages to meet in the two share; nothing of who they are."""
+        stage, and the specialties, languages to meet in and kinds of support the two share (a mentee's asked for, a
+        mentor's offered: what the mentor prepares for); nothing of who they are."""
         return {"partner_stage": other.stage, "specialties": sorted(set(self.specialties) & set(other.specialties)),
-                "languages": sorted(set(self.languages) & set(other.languages))}
+                "languages": sorted(set(self.languages) & set(other.languages)),
+                "support": sorted(set(self.support_areas) & set(other.support_areas))}
 
 
 # The lifecycle of a pairing. "requested" is a mentee's choice awaiting the mentor; "lapsed" a request

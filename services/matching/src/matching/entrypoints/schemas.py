@@ -124,6 +124,7 @@ class InCommonOut(BaseModel):
     partner_stage: TrainingStage = Field(description="The other side's training stage")
     specialties: list[str] = Field(description="The specialties both listed an interest in")
     languages: list[str] = Field(description="The languages both can meet in (ISO 639 codes)")
+    support: list[str] = Field(description="The kinds of support the mentee asked for that the mentor offers")
 
 
 class PairingBase(BaseModel):
