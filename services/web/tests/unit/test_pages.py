@@ -3237,6 +3237,21 @@ async def test_a_mentee_waiting_is_told_on_the_waitlist_what_they_require_of_a_m
     assert "Questions about waiting? Write to the national team that runs the programs: team@example.org" in shown
 
 
+async def test_a_mentee_waiting_is_told_the_languages_they_meet_in_narrow_who_is_proposed_and_where_to_change_them():
+    # Lu listed Spanish alone; the page spoke only of what she required of a mentor, not of the language she shared
+    # with none of the mentors with room.
+    services = a_home_with(A_MENTEE)
+    services.answers[f"GET /v1/programs/{PROGRAM}/waitlist/{ME}"] = {
+        "enrollment_id": A_MENTEE["id"], "program_id": PROGRAM, "pairing_kind": "general", "position": 1,
+        "waiting_since": "2026-12-01T10:00:00Z"}
+    services.answers[f"GET /v1/people/{ME}/identity"] = NOTHING_DECLARED
+    services.answers[f"GET /v1/people/{ME}"] = {**PERSON, "languages": ["es"]}
+    async with browser(services, ME) as page:
+        html = (await page.get(f"/waitlists/{PROGRAM}")).text
+    assert "You can meet in: Spanish. We propose only mentors who can meet in one of them. Change your languages" \
+        in text_of(html) and '<a href="/profile">Change your languages</a>' in html
+
+
 async def test_a_mentee_on_no_waitlist_of_the_program_is_told_they_are_not_waiting_in_it():
     services = a_home_with({**A_MENTEE, "active": False})
     async with browser(services, ME) as page:

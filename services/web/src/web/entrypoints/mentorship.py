@@ -735,12 +735,14 @@ async def waitlist(program_id: UUID, visitor: Person) -> Response:
                 "paused_because": e.get("paused_because")}
                for e, place in zip(mine, places, strict=True) if place or e.get("paused")]
     program = programs.get(str(program_id))
-    identity = contact = None
+    identity = contact = me = None
     if any(not e["paused"] for e in entries):
-        # Whoever waits is told what may keep them waiting that is theirs to change (a shared identity they require;
-        # secondary to the page), and whom to ask: no one else learns of the requirement from it.
-        identity, contact = await asyncio.gather(unless_refused(api.identity(visitor.who, visitor.person_id)),
-                                                 chapter_contact(visitor, (program or {}).get("chapter_id")))
+        # Whoever waits is told what may keep them waiting that is theirs to change (the languages they can meet in, a
+        # shared identity they require; secondary to the page), and whom to ask: no one else learns of it from it.
+        identity, contact, me = await asyncio.gather(unless_refused(api.identity(visitor.who, visitor.person_id)),
+                                                     chapter_contact(visitor, (program or {}).get("chapter_id")),
+                                                     unless_refused(api.person(visitor.who, visitor.person_id)))
     required = [r["attribute"] for r in (identity or {}).get("requests") or () if r["strength"] == "requirement"]
     return render(visitor, "waitlist.html", program=program, entries=entries, required=required,
+                  languages=(me or {}).get("languages") or [],
                   chapter_contact=contact, national_contact=app_state(visitor.request).settings.concerns_email)
