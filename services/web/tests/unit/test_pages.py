@@ -2698,7 +2698,7 @@ async def test_feedback_not_given_yet_is_asked_for_on_its_pages():
 
 async def test_my_data_counts_the_feedback_i_gave_and_its_download_holds_what_i_said():
     services = Services({**my_data(), f"GET /v1/people/{ME}/pairings": [
-        closed_days_ago(3, my_feedback=GIVEN), closed_days_ago(9)]})
+        closed_days_ago(3, my_feedback=GIVEN), closed_days_ago(9)], "GET /v1/programs": []})
     async with browser(services, ME) as page:
         shown = await page.get("/my-data")
         downloaded = await page.get("/my-data/download")
@@ -2713,6 +2713,20 @@ async def test_my_data_gives_a_suggested_answer_in_the_reader_s_language_as_a_pa
     async with browser(services, ME, language="es") as page:
         shown = text_of((await page.get("/my-data")).text)
     assert "Primera persona de mi familia en ir a la universidad : Sí —" in shown and "Yes" not in shown
+
+
+async def test_my_data_lists_my_mentorships_by_program_role_and_status_naming_no_partner():
+    # It said "Mentorships: 1", with who, where and since when left to a JSON download of ids.
+    mine = {**a_pairing_of_mine("active", confirmed_at="2026-12-04T15:00:00+00:00"), "id": str(uuid4())}
+    theirs = {**a_pairing_of_mine("ended", mentee_id=MENTOR, mentor_id=ME), "id": str(uuid4())}
+    services = Services({**my_data(), f"GET /v1/people/{ME}/pairings": [mine, theirs],
+                         "GET /v1/programs": [{"id": PROGRAM, "name": "Premed circle"}]})
+    async with browser(services, ME) as page:
+        html = (await page.get("/my-data")).text
+    shown = text_of(html)
+    assert "Premed circle : as a mentee · Active · began on December 4, 2026" in shown
+    assert "Premed circle : as a mentor · Ended" in shown
+    assert f'href="/mentorships/{mine["id"]}"' in html and "Dr Rivera" not in shown
 
 
 async def test_erasing_says_that_emails_already_sent_cannot_be_taken_back():

@@ -876,7 +876,7 @@ async def _data_page(visitor: Visit, status: int = 200, **context: Any) -> Respo
     """"Your data": everything `_everything` holds, said in words, its chapter and programs by their names."""
     api, data = clients(visitor.request), await _everything(visitor)
     chapter_id = data["profile"].get("chapter_id")
-    program_ids = {e["program_id"] for e in data["enrollments"]}
+    program_ids = {e["program_id"] for e in data["enrollments"]} | {m["program_id"] for m in data["mentorships"]}
     chapters, programs = await asyncio.gather(
         api.chapters(visitor.who) if chapter_id else _nothing(), api.programs(visitor.who, program_ids)
         if program_ids else _nothing())
