@@ -2428,6 +2428,14 @@ async def test_an_event_whose_organisers_share_who_registers_says_so_before_and_
     assert said in text_of(before.text) and said in text_of(after.text) and "Teams that work" not in private.text
 
 
+async def test_a_place_on_the_waitlist_says_what_it_means_and_that_there_is_nothing_to_do_meanwhile():
+    _, event = an_event(full=True)
+    async with browser(my_seat_at(event, "waitlisted"), ME) as page:
+        shown = text_of((await page.get(f"/events/{EVENT}")).text)
+    assert "You have no seat yet. A seat that comes free before the event starts goes to the first in line, who is " \
+           "emailed: nothing to do meanwhile." in shown
+
+
 async def test_a_place_on_the_waitlist_is_left_with_a_button_saying_so():
     _, event = an_event(full=True)
     async with browser(my_seat_at(event, "waitlisted"), ME) as page:
