@@ -2,6 +2,8 @@
 seat; the registrant is told why, on the restricted topic only), check-in at the door, the roster, drafts and
 reports of a chapter for its coordinators only, national events for administrators, and the audit trail."""
 
+import asyncio
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 from zoneinfo import ZoneInfo
@@ -134,6 +136,48 @@ async def test_checking_in_at_the_door_is_idempotent_and_can_be_undone(events_ap
                        if e["detail"].get("scheduled_event_id") == event["id"]]
         assert at_the_door == [("registrant.checked_in", "registration", str(arrived)),
                                ("registrant.check_in_undone", "registration", str(arrived))]
+
+
+async def test_once_begun_a_freed_seat_goes_to_one_waiting_at_the_door_and_phones_at_once_never_overbook(
+        serve_events, observe):
+    public = await observe("events.registrations")
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=8)
+    # Two instances, a phone on each: the event's row lock serialises them, as it does registrations.
+    first, second = await serve_events(), await serve_events()
+    async with first.client() as phone, second.client() as other_phone:
+        # National (anyone registers), its registrations public; it begins during the test, check-in open already.
+        event = (await phone.post("/v1/events", json=event_body(
+            capacity=2, attendees_public=True, starts_at=starts.isoformat(),
+            ends_at=(starts + timedelta(hours=2)).isoformat(), registration_deadline=starts.isoformat()))).json()
+        await phone.post(f"/v1/events/{event['id']}/publish")
+        late, seated, *waiting = [uuid4() for _ in range(5)]
+        for person in (late, seated, *waiting):
+            await registered(phone, event["id"], person)
+        await asyncio.sleep((starts - datetime.now(UTC)).total_seconds() + 0.5)
+        async with first.client("participant", person_id=late) as as_late:
+            assert (await as_late.delete(f"/v1/events/{event['id']}/registrations/{late}")).status_code == 200
+        roster = (await phone.get(f"/v1/events/{event['id']}/registrations")).json()
+        assert roster["counts"]["confirmed"] == 1 and roster["counts"]["waitlisted"] == 3  # nobody promoted
+
+        answers = await asyncio.gather(*(
+            (phone, other_phone)[i % 2].post(f"/v1/events/{event['id']}/registrations/{person}/seat-at-the-door")
+            for i, person in enumerate(waiting)))
+
+        assert Counter(a.status_code for a in answers) == {200: 1, 409: 2}
+        [given] = [a.json() for a in answers if a.status_code == 200]
+        assert (given["status"], given["checked_in_at"] is not None) == ("confirmed", True)
+        assert {(a.json()["error"]["code"], a.json()["error"]["field"]) for a in answers if a.status_code == 409} == {
+            ("no_free_seat", "capacity")}
+        roster = (await other_phone.get(f"/v1/events/{event['id']}/registrations")).json()
+        assert (roster["counts"]["confirmed"], roster["counts"]["waitlisted"]) == (2, 2)
+        trail = (await phone.get("/v1/audit", params={"action": "registrant.given_a_seat_at_the_door"})).json()
+        assert [e["detail"]["person_id"] for e in trail["entries"]
+                if e["detail"]["scheduled_event_id"] == event["id"]] == [given["person_id"]]
+
+    messages = await public.wait_for(event["id"], 7)
+    assert [(m["event_type"].removeprefix("events."), m["person_id"]) for m in messages[5:]] == [
+        ("registration_cancelled", str(late)), ("registration_promoted", given["person_id"])]
+    assert messages[6]["schema_version"] == 2
 
 
 async def test_the_attendance_lines_give_each_waiting_registrant_their_place_on_the_waitlist(events_api):

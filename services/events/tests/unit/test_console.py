@@ -6,7 +6,7 @@ from uuid import uuid4
 
 import pytest
 from events.domain import commands
-from events.domain.model import CheckInNotOpen, EventState, Participant, Registration, Status
+from events.domain.model import CheckInNotOpen, EventState, NoFreeSeat, Participant, Registration, Status
 from events.service_layer import handlers
 from mentorship_contracts import events as contract
 from mentorship_contracts.topics import Classification, topic_of
@@ -184,6 +184,78 @@ async def test_a_registrant_is_not_checked_in_days_before_the_event_and_the_refu
     assert "day of the event" in refused.value.message and "America/Chicago" in refused.value.message
     assert (await uow.registrations.active(event.id, seated.person_id)).checked_in_at is None
     assert len(uow.audited) == audited
+
+
+def begun(uow, event) -> None:
+    """The event started five minutes ago: a seat freed now goes to nobody waiting by itself."""
+    uow.events.rows[event.id].starts_at = datetime.now(UTC) - timedelta(minutes=5)
+
+
+async def test_a_seat_freed_once_the_event_has_begun_goes_to_the_one_waiting_at_the_door_checked_in_and_told(
+        uow, emitted):
+    event = await at_the_door(uow, capacity=1, is_virtual=True, virtual_link="https://meet.example/door")
+    seated, first, here = await registered(uow, event, 3)
+    begun(uow, event)
+    await handlers.cancel_registration(commands.CancelRegistration(event.id, seated.person_id), uow)  # late
+    assert emitted(contract.RegistrationPromoted) == []
+
+    given = await handlers.give_seat_at_the_door(commands.GiveSeatAtTheDoor(event.id, here.person_id), COORDINATOR,
+                                                 uow)
+
+    assert (given.status, given.checked_in_at is not None) == (Status.CONFIRMED, True)
+    assert [p.person_id for p in emitted(contract.RegistrationPromoted)] == [here.person_id]
+    assert [a.person_id for a in emitted(contract.VirtualAccessGranted)][-1] == here.person_id
+    # Out of the waitlist's order: the first waiting did not come, and is still waiting.
+    assert (await uow.registrations.active(event.id, first.person_id)).status == Status.WAITLISTED
+
+
+async def test_giving_a_seat_at_the_door_is_audited_with_whom_and_the_place_they_had_on_the_waitlist(uow):
+    event = await at_the_door(uow, capacity=1)
+    seated, _, here = await registered(uow, event, 3)
+    begun(uow, event)
+    await handlers.cancel_registration(commands.CancelRegistration(event.id, seated.person_id), uow)
+    uow.audited.clear()
+
+    await handlers.give_seat_at_the_door(commands.GiveSeatAtTheDoor(event.id, here.person_id), ADMINISTRATOR, uow)
+    await handlers.give_seat_at_the_door(commands.GiveSeatAtTheDoor(event.id, here.person_id), COORDINATOR, uow)
+
+    [entry] = uow.audited  # the second tap changed nothing
+    assert (entry.action, entry.actor, entry.subject_kind, entry.subject_id, entry.chapter_id) == (
+        "registrant.given_a_seat_at_the_door", str(ADMINISTRATOR.person_id), "registration", str(here.id), CHAPTER)
+    assert entry.detail == {"scheduled_event_id": str(event.id), "person_id": str(here.person_id),
+                            "waitlist_position": 2}
+
+
+async def test_the_last_free_seat_goes_to_one_at_the_door_and_the_next_is_refused_naming_the_capacity(uow, emitted):
+    event = await at_the_door(uow, capacity=2)
+    seated, _, first, second = await registered(uow, event, 4)
+    begun(uow, event)
+    await handlers.cancel_registration(commands.CancelRegistration(event.id, seated.person_id), uow)
+    await handlers.give_seat_at_the_door(commands.GiveSeatAtTheDoor(event.id, first.person_id), COORDINATOR, uow)
+    audited = len(uow.audited)
+
+    with pytest.raises(NoFreeSeat) as refused:
+        await handlers.give_seat_at_the_door(commands.GiveSeatAtTheDoor(event.id, second.person_id), COORDINATOR, uow)
+
+    assert (refused.value.status, refused.value.code, refused.value.field) == (409, "no_free_seat", "capacity")
+    assert await uow.registrations.count(event.id, Status.CONFIRMED) == 2
+    assert (await uow.registrations.active(event.id, second.person_id)).status == Status.WAITLISTED
+    assert [p.person_id for p in emitted(contract.RegistrationPromoted)] == [first.person_id]
+    assert len(uow.audited) == audited
+
+
+async def test_someone_given_a_seat_at_the_door_is_recorded_as_came_and_not_told_the_waitlist_closed(uow, emitted):
+    event = await at_the_door(uow, capacity=1, attendees_public=True)
+    seated, first, here = await registered(uow, event, 3)
+    begun(uow, event)
+    await handlers.remove_registrant(commands.RemoveRegistrant(event.id, seated.person_id, "Did not come"),
+                                     COORDINATOR, uow)
+    await handlers.give_seat_at_the_door(commands.GiveSeatAtTheDoor(event.id, here.person_id), COORDINATOR, uow)
+
+    await handlers.complete_event(commands.CompleteEvent(event.id), COORDINATOR, uow)
+
+    assert [w.person_id for w in emitted(contract.WaitlistClosed)] == [first.person_id]
+    assert {a.person_id: a.attended for a in emitted(contract.AttendanceRecorded)} == {here.person_id: True}
 
 
 async def test_completing_an_event_records_those_checked_in_as_attended_and_the_others_as_no_shows(uow, emitted):

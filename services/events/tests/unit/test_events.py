@@ -9,6 +9,7 @@ from events.domain.model import (
     CheckInNotOpen,
     EventState,
     Exhibitor,
+    NoFreeSeat,
     OfficeHourSlot,
     Registration,
     ScheduledEvent,
@@ -231,3 +232,48 @@ def test_a_check_in_may_be_undone_whenever_it_was_made():
                 confirmed=1, registered=1, parent=None, now=START - timedelta(hours=1))  # postponed, a week on
     seated.undo_check_in(fair)
     assert seated.checked_in_at is None
+
+
+def test_a_seat_free_once_the_event_has_begun_goes_to_someone_waiting_at_the_door_checked_in_with_it():
+    fair = event(capacity=2)
+    fair.publish()
+    begun = START + timedelta(minutes=20)
+    assert not fair.has_free_seat(1, begun)  # nobody waiting at home is given it now
+    waiting = Registration.new(fair.id, uuid4(), Status.WAITLISTED)
+
+    assert waiting.seat_at_the_door(fair, confirmed=1, now=begun)
+
+    assert (waiting.status, waiting.checked_in_at) == (Status.CONFIRMED, begun)
+    # Again (a second tap, another phone's): they hold the seat, and their check-in keeps its time.
+    assert not waiting.seat_at_the_door(fair, confirmed=2, now=begun + timedelta(minutes=1))
+    assert waiting.checked_in_at == begun
+
+
+@pytest.mark.parametrize(("confirmed", "now", "refusal", "at_fault"), [
+    (2, START + timedelta(minutes=20), NoFreeSeat, "capacity"),
+    (1, START - timedelta(days=1), CheckInNotOpen, "starts_at"),
+    (1, START + timedelta(hours=4), WrongState, "ends_at"),
+], ids=["every seat taken", "before check-in opens", "once it is over"])
+def test_no_seat_is_given_at_the_door_unless_one_is_free_while_check_in_is_open_before_the_end(
+        confirmed, now, refusal, at_fault):
+    fair = event(capacity=2)
+    fair.publish()
+    waiting = Registration.new(fair.id, uuid4(), Status.WAITLISTED)
+
+    with pytest.raises(refusal) as refused:
+        waiting.seat_at_the_door(fair, confirmed=confirmed, now=now)
+
+    assert (refused.value.status, refused.value.field) == (409, at_fault)
+    assert (waiting.status, waiting.checked_in_at) == (Status.WAITLISTED, None)
+
+
+def test_a_seat_is_given_at_the_door_of_a_published_event_only_and_to_someone_waiting_only():
+    fair = event(capacity=2)
+    with pytest.raises(WrongState) as refused:  # a draft
+        Registration.new(fair.id, uuid4(), Status.WAITLISTED).seat_at_the_door(fair, 1, START)
+    assert refused.value.field == "state"
+    fair.publish()
+    seated = Registration.new(fair.id, uuid4(), Status.CONFIRMED)  # not checked in: checking in is for that
+    with pytest.raises(WrongState) as refused:
+        seated.seat_at_the_door(fair, 1, START)
+    assert refused.value.field == "person_id" and seated.checked_in_at is None

@@ -752,6 +752,13 @@ class Services:
             if rest.startswith("/check-ins/") and m == "DELETE":
                 next(r for r in roster if r["person_id"] == rest.split("/")[-1])["checked_in_at"] = None
                 return None
+            if (seated := re.fullmatch(r"/registrations/([^/]+)/seat-at-the-door", rest)) and m == "POST":
+                # As events: while a seat is free, the one waiting is confirmed and checked in with it.
+                if sum(r["status"] == "confirmed" for r in roster) >= event["capacity"]:
+                    return refusal(409, "no_free_seat", "capacity")
+                entry = next(r for r in roster if r["person_id"] == seated[1] and r["status"] == "waitlisted")
+                entry.update(status="confirmed", waitlist_position=None, checked_in_at=datetime.now(UTC).isoformat())
+                return entry
             if (removed := re.fullmatch(r"/registrations/([^/]+)/remove", rest)) and m == "POST":
                 next(r for r in roster if r["person_id"] == removed[1])["status"] = "removed"
                 return None

@@ -160,6 +160,14 @@ class CheckIn:
 
 
 @dataclass(frozen=True)
+class GiveSeatAtTheDoor:
+    """A free seat, to someone on the waitlist who has come to the door (checked in with it)."""
+
+    scheduled_event_id: UUID
+    person_id: UUID
+
+
+@dataclass(frozen=True)
 class UndoCheckIn:
     scheduled_event_id: UUID
     person_id: UUID

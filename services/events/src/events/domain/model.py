@@ -50,6 +50,10 @@ class CheckInNotOpen(Conflict, code="check_in_not_open"):
     """Registrants are checked in at the door from the day of the event (`ScheduledEvent.check_in_opens_at`)."""
 
 
+class NoFreeSeat(Conflict, code="no_free_seat"):
+    """Every seat is taken: nobody waiting is given one at the door (`Registration.seat_at_the_door`)."""
+
+
 class AlreadyBooked(Conflict, code="already_booked"):
     """Someone else booked the slot first."""
 
@@ -305,8 +309,22 @@ class ScheduledEvent:
         return self.virtual_link
 
     def has_free_seat(self, confirmed: int, now: datetime) -> bool:
-        """Whether the first on the waitlist should take a seat now."""
+        """Whether the first on the waitlist should take a seat now. Not once the event has begun: whoever waits at
+        home would be told too late; an organiser gives it to someone at the door (`Registration.seat_at_the_door`)."""
         return self.state == EventState.PUBLISHED and now < self.starts_at and confirmed < self.capacity
+
+    def require_seat_free_at_the_door(self, confirmed: int, now: datetime) -> None:
+        """Refuses a seat at the door unless the event is published, check-in is open, it has not ended and a seat is
+        free (`confirmed` of its capacity)."""
+        if self.state != EventState.PUBLISHED:
+            raise WrongState(f"seats are given at the door of a published event, not a {self.state} one",
+                             field="state")
+        self.require_check_in_open(now)
+        if now >= self.ends_at:
+            raise WrongState("this event is over: nobody is given a seat at its door now", field="ends_at")
+        if confirmed >= self.capacity:
+            raise NoFreeSeat(f"all {self.capacity} seats are taken: nobody is given one at the door until one is "
+                             "freed", field="capacity")
 
     def reminder_due(self, now: datetime) -> bool:
         return self.state == EventState.PUBLISHED and now < self.starts_at <= now + REMINDER_LEAD
@@ -380,6 +398,20 @@ class Registration:
                              field="state")
         if self.status != Status.CONFIRMED:
             raise WrongState("only a confirmed registrant is checked in", field="person_id")
+
+    def seat_at_the_door(self, event: ScheduledEvent, confirmed: int, now: datetime) -> bool:
+        """Give a free seat to the waitlisted registrant who has come to the door, and check them in: out of the
+        waitlist's order, since they are the one here (`ScheduledEvent.require_seat_free_at_the_door` says when).
+        False when they hold it already, checked in (a second tap, another phone): nothing changes."""
+        if self.status == Status.CONFIRMED and self.checked_in_at is not None:
+            return False
+        if self.status != Status.WAITLISTED:
+            raise WrongState("a seat is given at the door to someone on the waitlist; a confirmed registrant is "
+                             "checked in", field="person_id")
+        event.require_seat_free_at_the_door(confirmed, now)
+        self.promote()
+        self.check_in(event, now)
+        return True
 
     def promote(self) -> None:
         if self.status != Status.WAITLISTED:

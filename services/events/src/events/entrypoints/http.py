@@ -526,6 +526,18 @@ async def check_in(event_id: UUID, body: PersonIn, caller: Caller, unit: UnitOfW
     return CheckInOut(person_id=registration.person_id, checked_in_at=registration.checked_in_at)
 
 
+@router.post("/events/{event_id}/registrations/{person_id}/seat-at-the-door", responses=answers(409))
+async def give_seat_at_the_door(event_id: UUID, person_id: UUID, caller: Caller, unit: UnitOfWork) -> RosterEntry:
+    """Give a free seat to someone on the waitlist who has come to the door, out of the waitlist's order, and check
+    them in; they are told as a promotion is. Once the event has begun no freed seat goes to the waitlist by itself:
+    this is how it goes to someone here. From when check-in opens (409 `check_in_not_open` before) until the event
+    ends (409 `wrong_state`, field `ends_at`), while a seat is free (409 `no_free_seat`, field `capacity`). Again,
+    the same answer."""
+    await _organised_event(event_id, caller, unit)
+    command = commands.GiveSeatAtTheDoor(event_id, person_id)
+    return RosterEntry.of(await handlers.give_seat_at_the_door(command, caller, unit))
+
+
 @router.delete("/events/{event_id}/check-ins/{person_id}", status_code=204, responses=answers(409))
 async def undo_check_in(event_id: UUID, person_id: UUID, caller: Caller, unit: UnitOfWork) -> None:
     await _organised_event(event_id, caller, unit)

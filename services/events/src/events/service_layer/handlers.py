@@ -34,6 +34,7 @@ from ..domain.model import (
     ScheduledEvent,
     SlotOverlaps,
     Status,
+    waitlist_positions,
 )
 from .ports import EventsUnitOfWorkPort, RestatingUnitOfWorkPort
 
@@ -313,6 +314,28 @@ async def check_in(command: commands.CheckIn, organiser: Principal, uow: EventsU
         if registration.check_in(event, _now()):
             await uow.registrations.save(registration)
             _audit_registration(uow, organiser, "registrant.checked_in", event, registration)
+        await uow.commit()
+        return registration
+
+
+async def give_seat_at_the_door(
+    command: commands.GiveSeatAtTheDoor, organiser: Principal, uow: EventsUnitOfWorkPort,
+) -> Registration:
+    """Give a free seat to someone waiting who has come to the door, out of the waitlist's order, and check them in:
+    once the event has begun a freed seat goes to nobody by itself (`ScheduledEvent.has_free_seat`). They are told as
+    a promotion is (a virtual event's link too); audited, with the place they had. Again, nothing changes."""
+    async with uow:
+        # The event's lock, as `_fill_free_seats` holds it: two phones giving the last seat take turns, and the
+        # second finds none free.
+        event = await _existing(command.scheduled_event_id, uow, lock=True)
+        registration = await _registration(event, command.person_id, uow)
+        place = waitlist_positions(await uow.registrations.of_event(event.id, active_only=True)).get(registration.id)
+        confirmed = await uow.registrations.count(event.id, Status.CONFIRMED)
+        if registration.seat_at_the_door(event, confirmed, _now()):
+            await uow.registrations.save(registration)
+            await _tell_promoted(event, registration, uow)
+            _audit_registration(uow, organiser, "registrant.given_a_seat_at_the_door", event, registration,
+                                waitlist_position=place)
         await uow.commit()
         return registration
 
@@ -834,9 +857,14 @@ async def _fill_free_seats(event: ScheduledEvent, uow: EventsUnitOfWorkPort) -> 
             return
         first.promote()
         await uow.registrations.save(first)
-        uow.emit(_told(event, first, contract.RegistrationPromotedV2))
-        _grant_access(event, first, uow, await uow.participants.get(first.person_id))
+        await _tell_promoted(event, first, uow)
         confirmed += 1
+
+
+async def _tell_promoted(event: ScheduledEvent, registration: Registration, uow: EventsUnitOfWorkPort) -> None:
+    """The registrant has a seat now: told so, and granted a virtual event's link."""
+    uow.emit(_told(event, registration, contract.RegistrationPromotedV2))
+    _grant_access(event, registration, uow, await uow.participants.get(registration.person_id))
 
 
 async def _record_attendance(

@@ -726,7 +726,25 @@ async def _check_in_page(desk: Desk, event_id: UUID, q: str = "", status: int = 
     opens_later = _check_in_opens_later(event)
     return desk.render("console/check_in.html", status, event=event, entries=shown, names=names, q=q,
                        waiting=sorted(found(waiting), key=lambda r: r.get("waitlist_position") or 0),
-                       cancelled=found(cancelled), arrived=arrived, expected=len(entries), opens_later=opens_later, **context)
+                       cancelled=found(cancelled), arrived=arrived, expected=len(entries), opens_later=opens_later,
+                       door=_door(event, len(entries)), **context)
+
+
+def _door(event: dict, seated: int) -> str:
+    """What the door can do for someone waiting who has come, as events decides it (`give_seat_at_the_door`): "give"
+    them a free seat (check-in open, the event not over, a seat free), or say why not: "queue" before it begins (a
+    seat freed goes to the first waiting by itself), "full" once begun (a seat freed goes to nobody by itself),
+    "over" once it has ended."""
+    try:
+        ended = datetime.fromisoformat(event["ends_at"]) <= datetime.now(UTC)
+        free = seated < int(event["capacity"])
+    except (KeyError, TypeError, ValueError):
+        return "queue"
+    if ended:
+        return "over"
+    if free and _check_in_opens_later(event) is None:
+        return "give"
+    return "full" if _started(event) else "queue"
 
 
 @router.get("/events/{event_id}/check-in")
@@ -736,12 +754,16 @@ async def check_in_page(event_id: UUID, desk: Console, q: str = "") -> Response:
 
 @router.post("/events/{event_id}/check-in/{person_id}")
 async def check_in(event_id: UUID, person_id: UUID, desk: Console, posted: Form) -> Response:
-    undo = posted.get("undo") == "1"
+    """Check someone in, undo it (`undo`), or give someone waiting who came a free seat, checking them in (`seat`)."""
+    undo, seat = posted.get("undo") == "1", posted.get("seat") == "1"
     error = None
     answer: dict | None = None
     try:
         if undo:
             await desk.api.call("events", "DELETE", f"/v1/events/{event_id}/check-ins/{person_id}", desk.staff)
+        elif seat:
+            answer = await desk.api.call(
+                "events", "POST", f"/v1/events/{event_id}/registrations/{person_id}/seat-at-the-door", desk.staff)
         else:
             answer = await desk.api.call("events", "POST", f"/v1/events/{event_id}/check-ins", desk.staff,
                                          json={"person_id": str(person_id)})
@@ -754,13 +776,15 @@ async def check_in(event_id: UUID, person_id: UUID, desk: Console, posted: Form)
             desk.api.call("events", "GET", f"/v1/events/{event_id}", desk.staff),
             desk.api.call("events", "GET", f"/v1/events/{event_id}/registrations", desk.staff),
             desk.names([person_id]))
-        seated = [r for r in (roster.get("registrations", []) if isinstance(roster, dict) else roster)
-                  if r["status"] == "confirmed"]
-        entry = next((r for r in seated if r["person_id"] == str(person_id)),
+        registrations = roster.get("registrations", []) if isinstance(roster, dict) else roster
+        seated = [r for r in registrations if r["status"] == "confirmed"]
+        # Their row as it is now: seated, or still waiting (a seat refused them: another phone gave the last).
+        entry = next((r for r in registrations
+                      if r["person_id"] == str(person_id) and r["status"] in ("confirmed", "waitlisted")),
                      {"person_id": str(person_id), "checked_in_at": (answer or {}).get("checked_in_at")})
         return desk.render("console/_check_in_answer.html", event=event, r=entry, names=names,
                            error=error, changed=True, arrived=sum(1 for r in seated if r.get("checked_in_at")),
-                           expected=len(seated), q=text(posted, "q", 100))
+                           expected=len(seated), q=text(posted, "q", 100), door=_door(event, len(seated)))
     q = text(posted, "q", 100)
     if error:
         return await _check_in_page(desk, event_id, q, 409, errors={str(person_id): error})

@@ -329,6 +329,7 @@ AUDIT_ACTIONS = {
     "event.completed": C_("Marked an event held"),
     "registrant.checked_in": C_("Checked someone in at an event"),
     "registrant.check_in_undone": C_("Undid someone's check-in at an event"),
+    "registrant.given_a_seat_at_the_door": C_("Gave someone waiting at the door a free seat at an event"),
     "attendance.recorded": C_("Recorded whether someone came to an event"),
     "slot.offered": C_("Offered an office-hour slot on its host's behalf"),
     "slot.link_given": C_("Gave the link to join an office-hour slot"),
@@ -457,6 +458,7 @@ ERRORS = {
     "not_confirmed": C_("This person has no seat at this event."),
     "check_in_not_open": C_("Check-in opens on the day of the event (from midnight in its time zone, or 3 hours "
                             "before it starts if that is earlier): who came is recorded from then."),
+    "no_free_seat": C_("Every seat is taken now: nobody can be given one until one is freed."),
     "invalid_request": C_("Something in the form is not right; please check it."),
     "service_unavailable": C_("Part of the platform is not answering right now. Please try again in a minute."),
     "csrf": C_("This form has expired. Please reload the page and try again."),

@@ -1,0 +1,102 @@
+"""Someone waiting who comes to the door, as a coordinator running the event on her phone finds them: before it begins
+a seat freed goes to the first waiting by itself; once it has begun it goes to nobody by itself, so the page says so
+and, while a seat is free, gives it to the one who came, checking them in (with HTMX and without JavaScript)."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from .fakes import CSRF, as_
+
+
+def begun(world: dict, seats_free: int) -> dict:
+    """The world's event began ten minutes ago, check-in open; of its two seats, `seats_free` are free (Dr. Ana
+    Reyes cancelled late, if one)."""
+    event = world["event"]
+    now = datetime.now(UTC)
+    event.update(starts_at=(now - timedelta(minutes=10)).isoformat(), ends_at=(now + timedelta(hours=2)).isoformat())
+    world["s"].open_check_in(event)
+    if seats_free:
+        next(r for r in world["s"].roster[event["id"]] if r["person_id"] == world["mentor"]["id"])["status"] = "cancelled"
+    return event
+
+
+def row_of(page: str, person: dict) -> str:
+    return html.unescape(re.search(rf'<li id="p-{person["id"]}".*?</li>', page, re.S)[0])
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "without javascript"])
+async def test_once_begun_a_free_seat_is_given_to_someone_waiting_at_the_door_who_is_checked_in_with_it(world, htmx):
+    s, event, waiting = world["s"], begun(world, seats_free=1), world["waiting"]
+    action = f"/console/events/{event['id']}/check-in/{waiting['id']}"
+    async with as_(world, "coordinator")[0] as page:
+        found = row_of((await page.get(f"/console/events/{event['id']}/check-in", params={"q": "cleo"})).text, waiting)
+        answer = await page.post(action, data={"csrf": CSRF, "q": "cleo", "seat": "1"},
+                                 headers={"hx-request": "true"} if htmx else {})
+
+    assert "Cleo Waiting is number 1 on the waitlist, and a seat is free." in found
+    assert f'action="{action}"' in found and f'hx-post="{action}"' in found
+    assert f'name="csrf" value="{CSRF}"' in found and 'name="seat" value="1"' in found
+    assert ">Give Cleo Waiting a free seat and check them in</button>" in found
+    assert [(c.method, c.path) for c in s.calls_to("events") if c.method != "GET"] == [
+        ("POST", f"/v1/events/{event['id']}/registrations/{waiting['id']}/seat-at-the-door")]
+    if htmx:
+        assert answer.text.lstrip().startswith(f'<li id="p-{waiting["id"]}"') and "Undo: Cleo Waiting" in answer.text
+        assert 'data-announce="Cleo Waiting is checked in."' in answer.text
+        assert '<p class="lead" id="arrived" hx-swap-oob="true">1 of 2 checked in.</p>' in answer.text
+    else:
+        assert (answer.status_code, answer.headers["location"]) == (
+            303, f"/console/events/{event['id']}/check-in?q=cleo#p-{waiting['id']}")
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "Cleo Waiting is number 1 on the waitlist, and no seat is free. Since the event has begun, a seat freed "
+           "now is not given to anyone automatically: you can give it to someone here."),
+    ("es", "Cleo Waiting tiene el número 1 en la lista de espera y no hay ningún lugar libre. Como el evento ya "
+           "empezó, un lugar que se libere ahora no se le da a nadie automáticamente: puedes dárselo a alguien que "
+           "esté aquí.")])
+async def test_once_begun_with_every_seat_taken_the_door_says_a_freed_seat_is_given_here_not_by_email(
+        world, language, said):
+    event, waiting = begun(world, seats_free=0), world["waiting"]
+    async with as_(world, "coordinator", language)[0] as page:
+        found = row_of((await page.get(f"/console/events/{event['id']}/check-in", params={"q": "cleo"})).text, waiting)
+    assert said in found
+    assert "<form" not in found and "por correo" not in found and "by email" not in found
+
+
+async def test_before_it_begins_the_door_says_a_freed_seat_goes_to_the_first_waiting_with_no_button(world):
+    event, waiting = world["event"], world["waiting"]
+    starts = datetime.now(UTC) + timedelta(hours=2)
+    event.update(starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=2)).isoformat())
+    world["s"].open_check_in(event)
+    async with as_(world, "coordinator")[0] as page:
+        found = row_of((await page.get(f"/console/events/{event['id']}/check-in", params={"q": "cleo"})).text, waiting)
+    assert ("Cleo Waiting is number 1 on the waitlist: they have no seat to check in to. A seat that comes free goes "
+            "to the first waiting, who is told by email.") in found
+    assert "<form" not in found
+
+
+@pytest.mark.parametrize("language, words", [
+    ("en", "Every seat is taken now: nobody can be given one until one is freed."),
+    ("es", "Ya no queda ningún lugar libre: no se le puede dar uno a nadie hasta que se libere alguno.")])
+async def test_a_seat_taken_by_another_phone_first_is_said_by_the_name_and_the_row_says_none_is_free(
+        world, language, words):
+    s, event, waiting = world["s"], begun(world, seats_free=1), world["waiting"]
+    seat = f"/v1/events/{event['id']}/registrations/{waiting['id']}/seat-at-the-door"
+    s.refuse[("POST", seat)] = (409, "no_free_seat", "capacity")
+    # The other phone seated someone else meanwhile: events' roster says every seat is taken.
+    next(r for r in s.roster[event["id"]] if r["person_id"] == world["mentor"]["id"])["status"] = "confirmed"
+    action = f"/console/events/{event['id']}/check-in/{waiting['id']}"
+    async with as_(world, "coordinator", language)[0] as page:
+        swapped = await page.post(action, data={"csrf": CSRF, "q": "cleo", "seat": "1"},
+                                  headers={"hx-request": "true"})
+        plain = await page.post(action, data={"csrf": CSRF, "q": "cleo", "seat": "1"})
+    for answer in (swapped, plain):
+        row = row_of(answer.text, waiting)
+        assert f'<span class="field-error" role="alert">{words}</span>' in row
+        assert "<form" not in row, "no button events would only refuse"
+    assert plain.status_code == 409
