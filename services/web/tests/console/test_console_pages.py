@@ -3059,3 +3059,10 @@ async def test_the_console_names_time_zones_in_words_not_by_their_database_names
     assert f'>{alone}</option>' in event_form
     for shown in (chapters, event_form, person):
         assert "America/Chicago<" not in shown and "America/New York" not in shown
+
+
+async def test_an_event_s_waitlist_in_spanish_is_a_lista_de_espera_not_a_wait_for_a_mentor(world):
+    # The console took the public pages' word, "Espera de persona mentora", for an event's waitlist.
+    async with as_(world, "coordinator", "es")[0] as page:
+        shown = html.unescape((await page.get(f"/console/events/{world['event']['id']}")).text)
+    assert "<h2>Lista de espera</h2>" in shown and "Espera de persona mentora" not in shown
