@@ -143,7 +143,7 @@ async def test_an_update_of_a_virtual_event_finds_each_seat_holders_join_link_by
     await platform.handle(handlers.event_updated, ev.EventUpdatedV3(**{**values, "title": "Online, renamed"},
                                                                     changed_fields=["title"], revision=1))
     [update] = await platform.sent_to(sam)
-    assert str(calendar_of(update)[1]["URL"]) == "https://meet.example.org/j/42"
+    assert str(calendar_of(update)[1]["LOCATION"]) == "https://meet.example.org/j/42"
 
 
 async def test_a_changed_join_link_read_before_the_events_update_is_sent_at_the_revision_it_names(platform):
@@ -154,7 +154,7 @@ async def test_a_changed_join_link_read_before_the_events_update_is_sent_at_the_
 
     [changed] = await platform.sent_to(sam)
     method, entry = calendar_of(changed)
-    assert (method, str(entry["URL"]), int(entry["SEQUENCE"])) == ("REQUEST", "https://meet.example.org/j/43", 1)
+    assert (method, str(entry["LOCATION"]), int(entry["SEQUENCE"])) == ("REQUEST", "https://meet.example.org/j/43", 1)
 
 
 async def test_a_registration_after_a_cancellation_in_the_same_batch_sends_an_entry_that_outranks_the_cancellation(
@@ -340,3 +340,21 @@ async def test_a_booking_restated_twice_is_one_booking_with_one_reminder_waiting
     assert all(w["next_attempt_at"] == starts - timedelta(days=1) for w in waiting)
     async with platform.uow() as uow:
         assert (await uow.notifications.booking(restated.booking_id))["person_id"] == student
+
+
+@pytest.mark.parametrize("both_must_accept", [False, True, None], ids=["one answer", "both answers", "not kept"])
+async def test_a_programs_rule_on_answers_is_kept_and_read_a_program_defined_before_it_was_kept_reading_as_unknown(
+        platform, both_must_accept):
+    program = pr.ProgramDefinedV5(program_id=uuid4(), chapter_id=None, name="Into Medical School",
+                                  mentee_stages=["undergraduate"], mentor_stages=["resident"],
+                                  both_must_accept=bool(both_must_accept))
+    await platform.handle(handlers.program_defined, program)
+    if both_must_accept is None:  # as the migration leaves a program defined before it
+        await platform.pool.execute("UPDATE programs SET both_must_accept = NULL WHERE program_id = $1",
+                                    program.program_id)
+
+    async with platform.uow() as uow:
+        kept = await uow.notifications.program(program.program_id)
+        listed = await uow.notifications.programs_of([program.program_id])
+    assert kept is not None and kept["both_must_accept"] is both_must_accept
+    assert listed[program.program_id]["both_must_accept"] is both_must_accept

@@ -57,8 +57,8 @@ async def test_the_new_address_alone_gets_the_link_in_the_persons_language_with_
     [email] = mailer.sent
     assert email.to == "ana.new@example.org"
     assert email.language == "es" and "Hola, Ana Reyes" in email.text
-    assert f"{WEB}/account/email/confirm?token={TOKEN}" in email.text
-    assert f'href="{WEB}/account/email/confirm?token={TOKEN}"' in email.html
+    assert f"{WEB}/account/email/confirm?token={TOKEN}&lang=es" in email.text
+    assert f'href="{WEB}/account/email/confirm?token={TOKEN}&amp;lang=es"' in email.html
     # 18:00 UTC on 4 March is noon in Chicago, said as such, in Spanish.
     assert "12:00" in email.text and "jueves, 4 de marzo de 2027" in email.text and "hora" in email.text
     assert email.unsubscribe_url is None

@@ -25,9 +25,10 @@ URL_OR_ADDRESS = re.compile(r"(?:https?://|mailto:)\S+|\S+@\S+")
 
 # The web app as far as links go: the pages adapters/links.py says it serves, each taking ids only; but the
 # confirmation of a new email address, which takes profiles' single-use token, and the unsubscribe page, which takes
-# this service's signed one.
+# this service's signed one. Each says the language its reader reads (every reader of the gallery said one).
 PAGES = [re.compile(re.sub(r"\\\{\w+\\\}", UUID_TEXT.pattern, re.escape(path))
-                    + (r"\?token=[\w.-]+$" if name in ("email_confirmation", "unsubscribe") else r"$"))
+                    + (r"\?token=[\w.-]+&amp;lang=(?:en|es)$" if name in ("email_confirmation", "unsubscribe")
+                       else r"\?lang=(?:en|es)$"))
          for name, path in PATHS.items()]
 
 

@@ -126,7 +126,7 @@ async def test_a_waitlist_place_turned_into_a_seat_keeps_its_item_as_sent_saying
 
     items = await inbox(uow, lucia)
     listed, waitlisted = items["registration_waitlisted"]
-    assert listed == waitlisted.subject == "En la lista de espera de Personal statements: número 1"
+    assert listed == waitlisted.subject == "En la lista de espera de Personal statements: tienes el número 1"
     assert (waitlisted.paragraphs, waitlisted.details) == (
         ["Desde entonces se liberó un lugar para ti en Personal statements."], [])
     _, promoted = items["registration_promoted"]

@@ -89,7 +89,7 @@ async def test_a_waitlist_place_keeps_the_day_it_was_sent_with_and_says_the_even
     assert ("Where", "Room 2") in [(d.label, d.value) for d in waitlisted.details]
     assert waitlisted.paragraphs == ["Personal statements is full. You are number 1 on its waitlist; we will email "
                                      "you if a place frees up.", "The event has changed since: see its page."]
-    assert waitlisted.action is not None and waitlisted.action.url == f"{WEB}/events/{event.scheduled_event_id}"
+    assert waitlisted.action is not None and waitlisted.action.url == f"{WEB}/events/{event.scheduled_event_id}?lang=en"
 
 
 async def test_an_update_keeps_the_move_its_email_told_not_one_made_of_a_later_move():
@@ -135,7 +135,7 @@ async def test_a_registration_cancelled_since_names_its_event_to_its_registrant_
     assert confirmation.paragraphs == ["Tu inscripción en Personal statements se ha cancelado desde entonces."]
     assert confirmation.action is not None
     assert (confirmation.action.label, confirmation.action.url) == (
-        "Ver el evento", f"{WEB}/events/{event.scheduled_event_id}")
+        "Ver el evento", f"{WEB}/events/{event.scheduled_event_id}?lang=es")
 
 
 async def test_a_waitlist_place_turned_into_a_seat_links_to_the_seat():
@@ -152,7 +152,7 @@ async def test_a_waitlist_place_turned_into_a_seat_links_to_the_seat():
 
     _, waitlisted = (await inbox(uow, lucia))["registration_waitlisted"]
     assert waitlisted.paragraphs == ["A place at Personal statements has freed up for you since."]
-    assert waitlisted.action is not None and waitlisted.action.url == f"{WEB}/events/{event.scheduled_event_id}"
+    assert waitlisted.action is not None and waitlisted.action.url == f"{WEB}/events/{event.scheduled_event_id}?lang=en"
 
 
 async def test_an_office_hour_cancelled_since_says_so_and_links_to_office_hours():
@@ -169,7 +169,7 @@ async def test_an_office_hour_cancelled_since_says_so_and_links_to_office_hours(
     [booked] = await items_of(uow, sam, "office_hours_booked")
     assert booked.subject == "Office hour booked with Lee Chen"
     assert booked.paragraphs == ["This office hour booking has been cancelled since."]
-    assert booked.action is not None and booked.action.url == f"{WEB}/office-hours"
+    assert booked.action is not None and booked.action.url == f"{WEB}/office-hours?lang=en"
     [booked_host] = await items_of(uow, lee, "office_hours_booked_host")
     assert booked_host.paragraphs == ["Esta reserva de hora de orientación se ha cancelado desde entonces."]
-    assert booked_host.action is not None and booked_host.action.url == f"{WEB}/my-office-hours"
+    assert booked_host.action is not None and booked_host.action.url == f"{WEB}/my-office-hours?lang=es"

@@ -70,7 +70,7 @@ async def test_a_person_reinstated_is_emailed_in_their_language_that_they_can_si
     text = " ".join(told.text.split())
     assert (told.to, told.subject, told.language) == (sam.email, subject, language)
     assert said in text and action in text
-    assert f'href="{WEB}/sign-in"' in told.html
+    assert f'href="{WEB}/sign-in?lang={language}"' in told.html
 
 
 async def test_the_reinstatement_says_nothing_of_the_suspension_nor_names_a_program():
@@ -92,7 +92,7 @@ async def test_the_reinstatement_is_in_their_inbox_as_it_was_emailed():
                                       inbox_composer(Links(WEB), clock=lambda: NOW))
 
     assert [item["subject"].subject for item in items] == [told.subject] and unread == 1
-    assert items[0]["subject"].action.url == f"{WEB}/sign-in"
+    assert items[0]["subject"].action.url == f"{WEB}/sign-in?lang=en"
 
 
 async def test_one_who_opted_out_of_every_email_they_can_is_still_emailed_at_once_and_cannot_stop_it():

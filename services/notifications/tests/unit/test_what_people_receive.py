@@ -124,6 +124,31 @@ async def test_a_capacity_change_tells_nobody_and_a_new_time_tells_each_registra
     assert to_kim.attachments == (), "a place on the waitlist is not in a calendar"
 
 
+# What a change to an event says first to one on its waitlist.
+CHANGED_FOR_THE_WAITLIST = {"en": "Personal statements, the event you are on the waitlist for, has changed.",
+                            "es": "Cambió Personal statements, el evento en cuya lista de espera estás."}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_change_to_an_event_tells_one_on_its_waitlist_they_wait_there_not_that_they_hold_a_place(language):
+    uow = new_uow()
+    sam, kim = await person(uow, "Sam Okafor", language=language), await person(uow, "Kim Park", language=language)
+    event = workshop(NOW + timedelta(days=10))
+    await handlers.event_published(event, uow)
+    await registered(uow, event, sam)
+    await registered(uow, event, kim, status="waitlisted")
+    await sent(uow)
+
+    later = event.starts_at + timedelta(hours=2)
+    await handlers.event_updated(updated(event, 1, ["starts_at", "ends_at"], starts_at=later,
+                                         ends_at=later + timedelta(hours=1)), uow)
+
+    told = {m.to: " ".join(m.text.split()) for m in await sent(uow)}
+    to_sam, to_kim = (told[uow.notifications.contacts[someone]["email"]] for someone in (sam, kim))
+    assert CHANGED_FOR_THE_WAITLIST[language] in to_kim and CHANGED_FOR_THE_WAITLIST[language] not in to_sam, to_kim
+    assert not re.search(r"registered for|te inscribiste", to_kim), to_kim
+
+
 # --- reminders ---------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("hours_ahead", "subject"), [
@@ -1217,7 +1242,7 @@ async def test_where_mentees_choose_a_mentee_whose_mentor_ended_it_is_told_to_as
     assert "You stay in the program, and can ask another mentor." in to_mentee[0]
     assert "look for another mentor" not in to_mentee[0]
     # The button asks for feedback; where to ask another mentor is a link of its own, in both forms of the email.
-    assert f"Ask another mentor: Pick your mentor <{WEB}/programs/{choosing}>" in to_mentee[0]
+    assert f"Ask another mentor: Pick your mentor <{WEB}/programs/{choosing}?lang=en>" in to_mentee[0]
     assert "You stay in the program, and we will look for another mentor for you." in to_mentee[1]
     assert "Ask another mentor" not in to_mentee[1]
 
@@ -1528,7 +1553,8 @@ async def test_an_update_of_a_virtual_event_keeps_the_join_link_in_its_calendar_
 
     method, entry = calendar_of(told["sam"])
     assert (method, entry["SEQUENCE"]) == ("REQUEST", 1)
-    assert str(entry["URL"]) == str(entry["LOCATION"]) == "https://meet.example.org/j/123"
+    assert str(entry["LOCATION"]) == "https://meet.example.org/j/123"
+    assert "Join online: https://meet.example.org/j/123" in str(entry["DESCRIPTION"])
     assert "Join online: https://meet.example.org/j/123" in told["sam"].text
     assert "meet.example.org" not in told["kim"].text + told["kim"].html and told["kim"].attachments == ()
 
@@ -1833,7 +1859,7 @@ async def one_who_stopped_answering(role: str, language: str = "en", unanswered_
     ("mentee", "es", 2, ("Hemos pausado las propuestas de mentoría para ti en Into Medical School",
                          "Las últimas 2 mentorías que se te propusieron en Into Medical School caducaron sin tu "
                          "respuesta", "hemos dejado de proponerte personas mentoras",
-                         "Sigues en el programa y conservas tu lugar en la espera de persona mentora.",
+                         "Sigues en el programa y conservas tu lugar en la lista de espera de persona mentora.",
                          "elige «Estoy listo/a para una persona mentora otra vez» en tu página de inicio")),
 ])
 async def test_whoever_stopped_answering_is_told_alone_in_their_language_they_are_paused_and_how_to_resume(
@@ -1846,7 +1872,8 @@ async def test_whoever_stopped_answering_is_told_alone_in_their_language_they_ar
     assert told.to == uow.notifications.contacts[paused_person]["email"]
     text = " ".join((told.subject + " " + told.text).split())
     assert all(part in text for part in said), text
-    assert f'href="{WEB}/"' in told.html and f"{WEB}/\n" in told.text  # the home page, where they resume
+    home = f"{WEB}/?lang={language}"  # the home page, where they resume
+    assert f'href="{home}"' in told.html and f"{home}\n" in told.text
 
 
 @pytest.mark.parametrize(("role", "subject"), [
@@ -1868,7 +1895,7 @@ async def test_one_who_opted_out_of_every_email_they_can_is_still_emailed_at_onc
     assert told.unsubscribe_url is None
     [item] = (await views.inbox(uow, paused_person, False, 10, POLICY, NOW, listed))[0]
     message = await views.inbox_message(uow, paused_person, item["id"], POLICY, NOW, inbox_composer(Links(WEB)))
-    assert message.subject == told.subject and message.action is not None and message.action.url == f"{WEB}/"
+    assert message.subject == told.subject and message.action is not None and message.action.url == f"{WEB}/?lang=en"
 
 
 async def test_a_waitlisting_not_yet_sent_when_the_mentee_is_paired_goes_unsent():
@@ -1901,13 +1928,13 @@ async def test_every_office_hour_email_to_its_host_links_to_the_hosts_own_office
 
     def links(message: Email) -> set[str]:
         return {link for link in re.findall(rf'href="({WEB}/[^"]*)"', message.html)
-                if link != f"{WEB}/settings/notifications" and not link.startswith(f"{WEB}/unsubscribe?")}
+                if link != f"{WEB}/settings/notifications?lang=en" and not link.startswith(f"{WEB}/unsubscribe?")}
 
     to = {who: [m for m in mailer.sent if m.to == uow.notifications.contacts[who]["email"]] for who in (student, host)}
     assert [len(to[student]), len(to[host])] == [3, 3]
-    assert all(links(m) == {f"{WEB}/my-office-hours"} for m in to[host]), [links(m) for m in to[host]]
-    assert [links(m) for m in to[student]] == [{f"{WEB}/office-hours/{booking['slot_id']}"}] * 2 + [
-        {f"{WEB}/office-hours"}]
+    assert all(links(m) == {f"{WEB}/my-office-hours?lang=en"} for m in to[host]), [links(m) for m in to[host]]
+    assert [links(m) for m in to[student]] == [{f"{WEB}/office-hours/{booking['slot_id']}?lang=en"}] * 2 + [
+        {f"{WEB}/office-hours?lang=en"}]
 
 
 ONE_DAY = (datetime(2027, 4, 9, 14, tzinfo=UTC), datetime(2027, 4, 9, 16, tzinfo=UTC))
@@ -2325,7 +2352,7 @@ async def test_a_changed_join_link_is_told_as_changed_and_moves_the_calendar_ent
     assert changed.subject == "The link to join Personal statements has changed"
     assert "the earlier link no longer works" in changed.text and "https://meet.example.org/j/456" in changed.text
     method, entry = calendar_of(changed)
-    assert method == "REQUEST" and str(entry["URL"]) == "https://meet.example.org/j/456"
+    assert method == "REQUEST" and str(entry["LOCATION"]) == "https://meet.example.org/j/456"
     assert int(entry["SEQUENCE"]) == 1, "past the confirmation's copy, at the event's revision for the new link"
 
 
@@ -2340,7 +2367,7 @@ async def test_a_changed_join_link_read_before_the_events_update_still_outranks_
 
     [changed] = await sent(uow)
     method, entry = calendar_of(changed)
-    assert method == "REQUEST" and str(entry["URL"]) == "https://meet.example.org/j/456"
+    assert method == "REQUEST" and str(entry["LOCATION"]) == "https://meet.example.org/j/456"
     assert int(entry["SEQUENCE"]) == 1, "the revision the grant names, past the confirmation's copy"
 
 
@@ -2476,7 +2503,7 @@ async def test_a_staff_member_asked_to_look_into_a_report_of_conduct_is_told_wha
     assert told.to == uow.notifications.contacts[rita]["email"]
     assert told.subject == subject
     assert all(sentence in text for sentence in said), text
-    assert f"{WEB}/console\n" in told.text and f'href="{WEB}/console"' in told.html
+    assert f"{WEB}/console?lang={language}\n" in told.text and f'href="{WEB}/console?lang={language}"' in told.html
     others = [c["display_name"] for person_id, c in uow.notifications.contacts.items() if person_id != rita]
     first_names = "|".join(name.split()[0] for name in others)
     named = re.compile(rf"\b(?:{first_names})\b")
@@ -2534,7 +2561,7 @@ async def test_a_staff_member_is_told_a_mentor_waits_for_their_approval_without_
     text = " ".join(told.text.split())
     assert told.subject == subject
     assert all(sentence in text for sentence in said), text
-    assert f'href="{WEB}/console/vetting"' in told.html
+    assert f'href="{WEB}/console/vetting?lang={language}"' in told.html
     assert not re.search(r"\b(?:Sam|Ana)\b", told.subject + told.text + told.html)
 
 
@@ -2591,7 +2618,7 @@ async def test_a_mentee_a_coordinator_resumed_after_a_report_of_conduct_is_told_
     text = " ".join(told.text.split())
     assert (told.to, told.subject) == (uow.notifications.contacts[sam]["email"], subject)
     assert all(sentence in text for sentence in said), text
-    assert f'href="{WEB}/programs/{asked.program_id}"' in told.html
+    assert f'href="{WEB}/programs/{asked.program_id}?lang={language}"' in told.html
 
 
 @pytest.mark.parametrize("role, changed, paused", [

@@ -27,7 +27,7 @@ from ..domain.text import is_address, one_line
 from ..service_layer.ports import HandOver
 from .i18n import Reader
 from .links import Links
-from .messages import compose, frame, platform_name
+from .messages import compose, frame, platform_name, readers_links
 from .smtp import SmtpConnection
 from .unsubscribe import UnsubscribeTokens
 
@@ -66,7 +66,7 @@ class Renderer:
         message = compose(notification.kind, context, reader, self._links, self._clock())
         unsubscribe_url = None
         if category_of(notification.kind, notification.parameters).can_opt_out:
-            unsubscribe_url = self._links.unsubscribe(self._tokens.issue(notification.id))
+            unsubscribe_url = readers_links(self._links, context).unsubscribe(self._tokens.issue(notification.id))
         values = {"message": message, "frame": frame(notification.kind, context, reader, self._links),
                   "unsubscribe_url": unsubscribe_url, "language": reader.language}
         attachments: tuple[Attachment, ...] = ()

@@ -1,6 +1,7 @@
 """Where a message sends its reader to act: pages of the web app, under its base URL (the `WEB_BASE_URL` setting).
 
-The web app (issue 11) serves these paths; this table is the one place they are written, for the web app to copy:
+The web app (issue 11) serves these paths; this table is the one place they are written, for the web app to copy
+(each link adds the reader's language, `lang`: see below):
 
 | path                                 | what the reader does there                                              |
 | ------------------------------------ | ----------------------------------------------------------------------- |
@@ -18,15 +19,20 @@ The web app (issue 11) serves these paths; this table is the one place they are 
 | `/my-office-hours`                   | a host's own office hours: the slots they offer, booked or free         |
 | `/inbox`                             | their notifications                                                     |
 | `/settings/notifications`            | which emails they get, the daily digest                                 |
-| `/account/email/confirm?token=…`     | confirm a new email address (profiles' single-use, short-lived token)   |
-| `/unsubscribe?token=…`               | stop one category of emails (signed token), one-click POST too (RFC 8058) |
+| `/account/email/confirm?token=…&lang=…` | confirm a new email address (profiles' single-use, short-lived token) |
+| `/unsubscribe?token=…&lang=…`        | stop one category of emails (signed token), one-click POST too (RFC 8058) |
 | `/console`                           | the console of coordinators and administrators                          |
 
-A link carries ids only (of a pairing, an event, a program, a slot: never a name, an address or a token): the web
-app asks the reader to sign in and shows them what they may see. Nothing in a link lets anyone act without
-signing in, but two: the confirmation of a new email address carries profiles' single-use token, and is sent only
-to that address; an unsubscribe link carries this service's signed token, which stops one category of emails of
-the one person it was sent to (the web app asks this service, `/v1/unsubscribe`).
+Every link also says the language its reader reads their emails in, `?lang=en` or `?lang=es` (a code of
+`i18n.LANGUAGES`; after a token, `&lang=es`), for the web app to speak it to a visitor not signed in, whose browser
+may be set to another. It is left out for a reader who never said which language they read: the web app goes by their
+browser then, as their emails' English is no choice of theirs.
+
+A link carries ids only (of a pairing, an event, a program, a slot: never a name, an address or a token) and that
+language code: the web app asks the reader to sign in and shows them what they may see. Nothing in a link lets anyone
+act without signing in, but two: the confirmation of a new email address carries profiles' single-use token, and is
+sent only to that address; an unsubscribe link carries this service's signed token, which stops one category of
+emails of the one person it was sent to (the web app asks this service, `/v1/unsubscribe`).
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ from urllib.parse import quote, urlencode
 from uuid import UUID
 
 from mentorship_contracts.profiles import EMAIL_CONFIRMATION_PAGE
+
+from .i18n import language_of
 
 PATHS: dict[str, str] = {
     "home": "/",
@@ -59,20 +67,30 @@ PATHS: dict[str, str] = {
 
 
 class Links:
-    def __init__(self, web_base_url: str) -> None:
+    def __init__(self, web_base_url: str, language: str | None = None) -> None:
         self._base = web_base_url.rstrip("/")
+        # The language notifications writes to the reader in, a code of its own list, whatever tag was said.
+        self._language = None if language is None else language_of(language)
+
+    def reading(self, language: str | None) -> Links:
+        """These links for a reader of `language` (a BCP 47 tag, as contacts keep it; None: never said)."""
+        return Links(self._base, language)
+
+    def _lang(self, separator: str) -> str:
+        """The reader's language as the query says it, after `separator` (a code of ours: nothing to encode)."""
+        return f"{separator}lang={self._language}" if self._language else ""
 
     def to(self, page: str, **ids: UUID | str) -> str:
         """The URL of a page of the web app; every parameter is an id (a UUID), so it can carry nothing else."""
         values = {name: quote(str(UUID(str(value))), safe="") for name, value in ids.items()}
-        return self._base + PATHS[page].format(**values)
+        return self._base + PATHS[page].format(**values) + self._lang("?")
 
     def unsubscribe(self, token: str) -> str:
         """The unsubscribe page of the web app, for the link in an email (and its List-Unsubscribe header)."""
-        return f"{self._base}{PATHS['unsubscribe']}?{urlencode({'token': token})}"
+        return f"{self._base}{PATHS['unsubscribe']}?{urlencode({'token': token})}{self._lang('&')}"
 
     def email_confirmation(self, path_and_query: str) -> str:
         """The link profiles made for confirming a new address: the confirmation page and its token, nothing else."""
         if not path_and_query.startswith(EMAIL_CONFIRMATION_PAGE + "?"):
             raise ValueError("not the confirmation page")
-        return self._base + path_and_query
+        return self._base + path_and_query + self._lang("&")

@@ -84,6 +84,11 @@ def platform_name(reader: Reader) -> str:
     return reader.gettext("Mentorship in medicine")
 
 
+def readers_links(links: Links, context: dict[str, Any]) -> Links:
+    """The links of a message to its reader, saying the language they said they read (`Links.reading`)."""
+    return links.reading((context.get("recipient") or {}).get("language"))
+
+
 def frame(kind: str, context: dict[str, Any], reader: Reader, links: Links) -> Frame:
     _ = reader.gettext
     category = category_of(kind, context)
@@ -102,7 +107,7 @@ def frame(kind: str, context: dict[str, Any], reader: Reader, links: Links) -> F
         why = _("You receive this because it concerns your own account, mentorship or registration.")
     return Frame(greeting=_("Hello %(name)s,") % {"name": name}, sender=sender, why=why,
                  stop_label=_("Stop these emails"), manage_label=_("Manage your notifications"),
-                 manage_url=links.to("notification_settings"))
+                 manage_url=readers_links(links, context).to("notification_settings"))
 
 
 def category_label(category: Category, _: Callable[[str], str]) -> str:
@@ -181,7 +186,7 @@ def _at(value: datetime | str) -> datetime:
 
 class _Composer:
     def __init__(self, context: dict[str, Any], reader: Reader, links: Links, now: datetime) -> None:
-        self.c, self.r, self.links, self.now = context, reader, links, now
+        self.c, self.r, self.links, self.now = context, reader, readers_links(links, context), now
         self._ = reader.gettext
         self.discreet = False  # whether the subject left a private program or event unnamed
 
@@ -229,6 +234,12 @@ class _Composer:
     def mentees_choose(self) -> bool:
         """The program lets mentees choose their mentor: nobody is proposed, a mentee asks (unknown: no)."""
         return (self.c.get("program") or {}).get("pairing_mode") == "mentee_choice"
+
+    @property
+    def starts_on_one_answer(self) -> bool:
+        """The program does not wait for both sides to accept a proposal (`both_must_accept` false; unknown: not
+        said): one from a round starts on either side's acceptance, one made by hand on its mentee's."""
+        return (self.c.get("program") or {}).get("both_must_accept") is False
 
     @property
     def pairs_by_rounds(self) -> bool:
@@ -373,10 +384,19 @@ class _Composer:
         # A mail app may add the entry by itself, and a calendar's alerts show its title on the lock screen: a
         # private event's is said without its name (the email, once opened, names it).
         summary = self.title if self.event_public else _subject_line(self._("an event you registered for"))
+        url: str | None = None
+        description: str | None = None
+        if method is Method.REQUEST:  # an entry taken out of the calendar has nothing left to open
+            url = self._event_link().url
+            # Many calendars show the description, not the URL: where the details are (a private event's name too).
+            described = [self._("Its details are on the event's page: %(url)s") % {"url": url}]
+            if join_url:  # the URL is the page now: the link to join is said here (a hybrid's location is its place)
+                described.insert(0, f"{self._('Join online')}: {join_url}")
+            description = "\n".join(described)
         entry = CalendarEntry(
             uid=event_uid(e["scheduled_event_id"]), starts_at=e["starts_at"], ends_at=e["ends_at"],
-            summary=summary, timezone=e["timezone"], location=e["location"] or join_url, url=join_url,
-            sequence=sequence, cancelled=method is Method.CANCEL)
+            summary=summary, timezone=e["timezone"], location=e["location"] or join_url, url=url,
+            description=description, sequence=sequence, cancelled=method is Method.CANCEL)
         return CalendarCopy(method, entry, "event.ics", said)
 
     @property
@@ -394,9 +414,16 @@ class _Composer:
         b = self.booking
         summary = (self._("Office hour with %(name)s") % {"name": self.partner} if self.partner
                    else self._("Office hour"))
+        url: str | None = None
+        description: str | None = None
+        if method is Method.REQUEST:  # as an event's (`event_calendar`): where its reader sees the booking
+            url = self._office_hour_link().url
+            description = (self._("Its details are on your office hours page: %(url)s") if self.role == "host"
+                           else self._("Its details are on your booking's page: %(url)s")) % {"url": url}
         entry = CalendarEntry(
             uid=booking_uid(b["booking_id"]), starts_at=b["starts_at"], ends_at=b["ends_at"], summary=summary,
-            location=b["location"], sequence=1 if method is Method.CANCEL else 0, cancelled=method is Method.CANCEL)
+            location=b["location"], url=url, description=description, sequence=1 if method is Method.CANCEL else 0,
+            cancelled=method is Method.CANCEL)
         return CalendarCopy(method, entry, "office-hour.ics", said)
 
     def relative_day(self, starts: datetime, what: str, zone: tzinfo | None = None, counted: bool = True) -> str:
@@ -647,13 +674,22 @@ class _Composer:
         """By when to answer a proposal, and what follows if not (a proposal published before it said when: no time)."""
         _ = self._
         if not self.c.get("answer_by"):
+            if self.role == "mentor" and self.starts_on_one_answer:
+                return _("%(program)s does not wait for both answers: the mentorship starts as soon as the proposed "
+                         "mentee accepts, even before you answer. If you cannot take it on, decline it as soon as "
+                         "you can.") % {"program": self.program}
             return _("Please accept or decline the proposal.")
         return self._answer_by_moment()
 
     def _answer_by_moment(self) -> str:
         """By when to answer a proposal, and what follows for the reader if it lapses unanswered."""
         _ = self._
-        values = {"moment": self._answer_moment()}
+        values = {"moment": self._answer_moment(), "program": self.program}
+        if self.role == "mentor" and self.starts_on_one_answer:
+            # Asked to answer by a moment, a mentor reads that silence declines it: the mentee's yes starts it first.
+            return _("%(program)s does not wait for both answers: the mentorship starts as soon as the proposed "
+                     "mentee accepts, even before you answer. If you cannot take it on, decline it as soon as you "
+                     "can, by %(moment)s at the latest.") % values
         if self.role != "mentee":
             return _("Please accept or decline by %(moment)s. Unanswered by then, it lapses.") % values
         if self.pairs_by_rounds:
@@ -1128,7 +1164,10 @@ class _Composer:
         _ = self._
         e, before = self.event, self.c.get("before") or {}
         changed = set(self.c.get("changed_fields") or [])
-        said = [_("%(title)s, which you registered for, has changed.") % {"title": self.title}]
+        # Recorded for a registrant without a seat, it is one on the waitlist (unknown, as before `holds_seat`: a seat).
+        waiting = self.c.get("holds_seat") is False
+        said = [(_("%(title)s, the event you are on the waitlist for, has changed.") if waiting
+                 else _("%(title)s, which you registered for, has changed.")) % {"title": self.title}]
         if changed & {"starts_at", "ends_at"}:
             now = {"when": self.r.span(e["starts_at"], e["ends_at"], self.event_zone)}
             if before.get("starts_at") and before.get("ends_at"):

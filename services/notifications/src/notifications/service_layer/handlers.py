@@ -95,7 +95,8 @@ async def email_change_requested(event: profiles_contract.EmailChangeRequested, 
     notification = Notification.answering(
         event.event_id, event.person_id, event.chapter_id, "email_change", new_email=event.new_email.strip(),
         display_name=one_line(event.display_name, 200) or "", confirmation_path=path, expires_at=event.expires_at,
-        timezone=one_line(event.timezone, 64) or "UTC", language=event.preferred_language or "en")
+        # A language never said stays so: the email is in English, its link leaves the page to the browser's.
+        timezone=one_line(event.timezone, 64) or "UTC", language=event.preferred_language)
     async with uow:
         await uow.notifications.drop_pending(event.person_id, "email_change", but=notification.id)
         await uow.notifications.add(notification)
@@ -150,11 +151,13 @@ async def chapter_defined(event: profiles_contract.ChapterDefined, uow: UnitOfWo
 
 
 async def program_defined(event: profiles_contract.ProgramDefined, uow: UnitOfWork) -> None:
-    """Kept as its latest definition says, whether its members are public included (before version 5: not)."""
+    """Kept as its latest definition says, whether its members are public included (before version 5: not), and
+    whether a proposal waits for both sides to accept (every version says it)."""
     async with uow:
         await uow.notifications.save_program(event.program_id, event.chapter_id, one_line(event.name) or "",
                                              event.cadence_min_days, event.cadence_max_days, event.pairing_mode,
-                                             members_public=getattr(event, "members_public", False))
+                                             members_public=getattr(event, "members_public", False),
+                                             both_must_accept=event.both_must_accept)
         await uow.commit()
 
 

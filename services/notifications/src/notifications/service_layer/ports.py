@@ -39,10 +39,12 @@ class NotificationsRepository(Protocol):
         """`chapter_name` of each that is known, in one read."""
 
     async def save_program(self, program_id: UUID, chapter_id: UUID | None, name: str, cadence_min_days: int,
-                           cadence_max_days: int, pairing_mode: str, members_public: bool = False) -> None: ...
+                           cadence_max_days: int, pairing_mode: str, members_public: bool = False,
+                           both_must_accept: bool | None = None) -> None: ...
 
     async def program(self, program_id: UUID) -> Row | None:
-        """Its name, meeting cadence, how it forms pairs, and whether its members are public (`members_public`)."""
+        """Its name, meeting cadence, how it forms pairs, whether its members are public (`members_public`), and
+        whether a proposal waits for both sides to accept (`both_must_accept`; None: defined before it was kept)."""
 
     async def programs_of(self, program_ids: list[UUID]) -> dict[UUID, Row]:
         """`program` of each that is known, in one read."""
