@@ -269,7 +269,7 @@ async def test_a_registrant_who_cancels_is_told_so_with_the_entry_taken_out_of_t
     assert told["lee"].attachments == ()
 
 
-async def test_those_still_waiting_when_an_event_took_place_are_told_no_place_came():
+async def test_those_still_waiting_when_an_event_took_place_are_told_they_did_not_get_a_seat():
     uow = new_uow()
     sam = await person(uow, "Sam Okafor")
     event = workshop(NOW - timedelta(hours=3))
@@ -279,12 +279,13 @@ async def test_those_still_waiting_when_an_event_took_place_are_told_no_place_ca
     await handlers.waitlist_closed(ev.WaitlistClosed(**waiting), uow)
     await handlers.waitlist_closed(ev.WaitlistClosed(**waiting), uow)  # a repeat says nothing more
     [told] = await sent(uow)
-    assert told.subject == "No place came free: Personal statements"
+    assert told.subject == "You did not get a seat: Personal statements"
 
 
 @pytest.mark.parametrize(("language", "said", "unsaid"), [
-    ("en", "No place came free for you at Personal statements, and its waitlist is now closed.", "taken place"),
-    ("es", "No se liberó ningún lugar para ti en Personal statements, y su lista de espera ya está cerrada.",
+    ("en", "You did not get a seat at Personal statements: you were still on its waitlist, which is now closed.",
+     "taken place"),
+    ("es", "No obtuviste un lugar en Personal statements: seguías en su lista de espera, que ya está cerrada.",
      "ya se realizó"),
 ])
 async def test_those_still_waiting_when_an_event_is_marked_held_while_it_runs_are_not_told_it_is_over(

@@ -30,9 +30,9 @@ def started(world: dict) -> dict:
 # --- an event held: its waitlist is closed ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("language, waited, count, heading, number", [
-    ("en", "Waited: no place came free", "1 person waited: no place came free.", "Still waiting when it was held",
+    ("en", "Waited: got no seat", "1 person waited and got no seat.", "Still waiting when it was held",
      "Number 1 on the waitlist"),
-    ("es", "Esperó: no se liberó ningún lugar", "1 persona esperó: no se liberó ningún lugar.",
+    ("es", "Esperó: no obtuvo lugar", "1 persona esperó y no obtuvo lugar.",
      "Aún en espera cuando se celebró", "Número 1 en la lista de espera")])
 async def test_once_held_those_who_waited_read_as_having_waited_in_vain_not_as_a_place_on_a_waitlist(
         world, language, waited, count, heading, number):
@@ -63,7 +63,7 @@ async def test_the_attendance_file_of_an_event_held_says_those_who_waited_waited
         rows = list(csv.reader(io.StringIO((await page.get(f"/console/events/{event['id']}/attendance.csv")
                                             ).text.lstrip("\ufeff"))))
     [row] = [r for r in rows if r[0] == "Cleo Waiting"]
-    assert "Waited: no place came free" in row and "On the waitlist" not in row
+    assert "Waited: got no seat" in row and "On the waitlist" not in row
 
 
 # --- an event cancelled: its registrations were cancelled with it -------------------------------------------------

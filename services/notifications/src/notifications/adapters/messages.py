@@ -1234,11 +1234,12 @@ class _Composer:
     def waitlist_closed(self) -> Message:
         _ = self._
         values = {"title": self.title}
-        return Message(self.about_event(_("No place came free: %(title)s"),
-                                        _("No place came free for you at the event on %(day)s")),
+        # Not "no place came free": once it has begun, a freed seat is given at the door to someone there, or to none.
+        return Message(self.about_event(_("You did not get a seat: %(title)s"),
+                                        _("You did not get a seat at the event on %(day)s")),
                        # Sent once the event is marked held, which may be while it still runs: not "it took place".
-                       [_("No place came free for you at %(title)s, and its waitlist is now closed. We are sorry, and "
-                          "we hope to see you at another event.") % values],
+                       [_("You did not get a seat at %(title)s: you were still on its waitlist, which is now closed. We "
+                          "are sorry, and we hope to see you at another event.") % values],
                        action=self._events_link())
 
     # --- office hours ---------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ ROSTER_STATUS = {
 # Once the event is held, those still waitlisted waited in vain (events tells them the waitlist closed). Once it is
 # cancelled, events cancels every registration with it, and its roster says "cancelled" of those as of one its
 # registrant cancelled before: which it was is not claimed (a removal by an organizer still says so).
-WAITED_IN_VAIN = C_("Waited: no place came free")
+WAITED_IN_VAIN = C_("Waited: got no seat")
 REGISTRATION_CANCELLED = C_("Registration cancelled")
 
 
