@@ -92,3 +92,11 @@ def test_the_sign_in_email_says_the_same_in_its_html_as_in_its_text_in_the_reade
     greeting = text.split("\n", 1)[0]
     assert greeting in html, "the greeting of the text part opens the HTML too"
     assert f'<html lang="{language}">' in html and 'name="viewport"' in html
+
+
+def test_the_email_to_finish_signing_up_welcomes_in_spanish_as_the_platform_s_other_emails_do():
+    # "¡Bienvenida o bienvenido!" read stiffly beside the other emails' "Te damos la bienvenida".
+    renderer = Renderer(PACKAGE / "templates", PACKAGE / "translations")
+    text = renderer.render("es", "email/sign_in.txt", {"url": "https://web.test/sign-in/abc", "known": False,
+                                                       "minutes": 15, "lang": "es", "code": "123 456"})
+    assert text.startswith("¡Te damos la bienvenida!")
