@@ -319,7 +319,8 @@ class RegistrationWaitlistedV2(RegistrationWaitlisted):
 
 @register
 class RegistrationPromoted(_RegistrationEvent):
-    """A seat freed up and the first on the waitlist got it."""
+    """A seat freed up and someone on the waitlist got it: the first waiting, before the event begins; once it has
+    begun, the one its organizers seated at the door, who came while others waited."""
 
     event_type: Literal["events.registration_promoted"] = "events.registration_promoted"
     schema_version: Literal[1] = 1
@@ -329,7 +330,8 @@ class RegistrationPromoted(_RegistrationEvent):
 
 @register
 class RegistrationPromotedV2(RegistrationPromoted):
-    """A seat freed up and the first on the waitlist got it.
+    """A seat freed up and someone on the waitlist got it: the first waiting, before the event begins; once it has
+    begun, the one its organizers seated at the door, who came while others waited.
 
     Version 2: version 1 in a closed schema (every field present, no other)."""
 
@@ -339,8 +341,8 @@ class RegistrationPromotedV2(RegistrationPromoted):
 
 @register
 class RegistrationCancelled(_RegistrationEvent):
-    """A registration ended before the event: the registrant cancelled it (or, from version 3, an organiser
-    removed them); a seat it held goes to the first waiting."""
+    """A registration ended: the registrant cancelled it (or, from version 3, an organiser removed them, which may
+    be at the door once the event has begun); a seat it held goes to the first waiting if the event has not begun."""
 
     event_type: Literal["events.registration_cancelled"] = "events.registration_cancelled"
     schema_version: Literal[1] = 1
