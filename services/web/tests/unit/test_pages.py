@@ -1991,9 +1991,11 @@ async def test_a_program_whose_members_other_teams_see_says_so_before_joining_an
     # What the public topics carry of such a program (contracts/README.md): ids, stages, pairings and reason codes.
     what_teams_see = ("Teams that work with us see, by a number that is not your name, that you joined this program, "
                       "your stage of training, and whom you are paired with, why, and how it ends; never your name, "
-                      "how to reach you, or what you told us about who you are. What the program's name says about "
-                      "its members, they learn of you too.")
+                      "how to reach you, or what you told us about who you are.")
     assert what_teams_see in " ".join(the_choice_of(to_join, ANYONE_MAY_MENTOR).split())
+    # An affinity program's name tells them something of whoever joins it: said by that name.
+    assert "Its name, “Career day mentors”, tells them whatever it says about its members; the reasons they see " \
+           "never include what you told us about who you are." in " ".join(the_choice_of(to_join, ANYONE_MAY_MENTOR).split())
     assert "Teams that work with us" not in the_choice_of(to_join, PROGRAM)
     assert "Who sees that you take part Its coordinators and the people you are paired with. Nobody outside the " \
            "platform is told." in kept
@@ -2740,7 +2742,9 @@ async def test_my_data_lists_my_mentorships_by_program_role_and_status_naming_no
 async def test_erasing_says_that_emails_already_sent_cannot_be_taken_back():
     async with browser(Services(), ME) as page:
         shown = text_of((await page.get("/my-data/erase")).text)
-    assert "Emails already sent stay where they were delivered" in shown and "We cannot take them back." in shown
+    assert "Emails already sent stay where they were delivered: yours, and those that introduced you to your mentor or " \
+           "mentees, with your name, your email address, what you wrote about yourself, and your pronouns if they " \
+           "could see them. We cannot take them back." in shown
 
 
 async def test_an_office_hours_link_from_an_email_leads_its_host_to_their_slots_and_says_when_it_is_no_longer_booked():
@@ -2829,9 +2833,10 @@ async def test_an_identity_answer_over_100_characters_is_refused_next_to_it_kept
 
 @pytest.mark.parametrize("language, said", [
     ("en", "Saved. Matching no longer uses what you took back, so your wish for a mentor who shares it is gone too. "
-           "An answer itself is kept until you empty its box."),
+           "The answer itself is kept: to delete it, clear its words in “In your own words”."),
     ("es", "Guardado. La asignación de mentorías ya no usa lo que retiraste, así que tu deseo de una persona mentora "
-           "que lo comparta también desaparece. La respuesta en sí se guarda hasta que vacíes su casilla.")])
+           "que lo comparta también desaparece. La respuesta en sí se guarda: para borrarla, borra su texto en «Con "
+           "tus propias palabras».")])
 async def test_taking_back_use_in_matching_in_a_hurry_is_saved_at_once_dropping_the_wish_that_needed_it(language, said):
     # Someone not out who unticks "Use it for matching" must not be held back by the wish that depended on it.
     identity = {"attributes": {"sexual_orientation": {"value": "Queer", "use_in_matching": True,
@@ -2857,8 +2862,32 @@ async def test_the_questions_about_who_you_are_say_how_to_delete_an_answer_and_t
     async with browser(Services({f"GET /v1/people/{ME}/identity": NOTHING_DECLARED,
                                  f"GET /v1/people/{ME}/enrollments": []}), ME) as page:
         shown = text_of((await page.get("/sign-up/identity?next=/my-data")).text)
-    assert "to delete an answer, empty its box and save. Withdrawing one does not end a mentorship it helped to " \
+    assert "to delete an answer, clear its words in “In your own words” and save. Withdrawing one does not end a " \
+           "mentorship it helped to " \
            "form, and nobody is emailed about it." in shown
+
+
+async def test_an_answer_cleared_with_its_wish_is_said_to_be_deleted_not_kept():
+    # Rio emptied "Queer" and read "the answer itself is kept", unsure it was gone.
+    identity = {"attributes": {"sexual_orientation": {"value": "Queer", "use_in_matching": True,
+                                                      "show_to_partner": False}},
+                "requests": [{"attribute": "sexual_orientation", "strength": "preference"}]}
+    services = Services({**my_data(), f"GET /v1/people/{ME}/identity": identity, f"PUT /v1/people/{ME}/identity": {}})
+    async with browser(services, ME) as page:
+        answer = await page.post("/sign-up/identity", data={
+            "csrf": CSRF, "next": "/my-data", "sexual_orientation.value": "", "sexual_orientation.matching": "yes",
+            "sexual_orientation.wish": "preference"})
+        shown = text_of((await page.get(answer.headers["location"])).text)
+    [saved] = [json.loads(r.content) for r in services.sent if r.method == "PUT"]
+    assert saved == {"attributes": {}, "requests": []}
+    assert "Saved. Your answer is deleted, and with it your wish for a mentor who shares it." in shown
+    assert "is kept" not in shown
+
+
+async def test_my_data_says_nobody_sees_pronouns_never_given_rather_than_the_widest_choice():
+    async with browser(Services(my_data()), ME) as page:
+        shown = text_of((await page.get("/my-data")).text)
+    assert "Who sees your pronouns, besides you –" in shown and "my mentor or mentees" not in shown
 
 
 async def test_a_wish_without_use_in_matching_never_given_is_still_refused_next_to_it():
@@ -3270,7 +3299,7 @@ async def test_a_mentee_waiting_is_told_the_languages_they_meet_in_narrow_who_is
     services.answers[f"GET /v1/people/{ME}"] = {**PERSON, "languages": ["es"]}
     async with browser(services, ME) as page:
         html = (await page.get(f"/waitlists/{PROGRAM}")).text
-    assert "You can meet in: Spanish. We propose only mentors who can meet in one of them. Change your languages" \
+    assert "You can meet in Spanish only: we propose only mentors who can meet in it. Change your languages" \
         in text_of(html) and '<a href="/profile">Change your languages</a>' in html
 
 

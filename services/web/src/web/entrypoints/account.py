@@ -600,7 +600,7 @@ async def sign_up_identity(visitor: Person, next: str | None = None) -> Response
 async def save_identity(visitor: Person, posted: Form) -> Response:
     form, attributes, requests, problems = {}, {}, [], {}
     held = (await clients(visitor.request).identity(visitor.who, visitor.person_id))["attributes"]
-    wish_dropped = False
+    wish_dropped = answer_deleted = False
     for name in labels.IDENTITY:
         value = str(posted.get(f"{name}.value") or "").strip()
         wish = str(posted.get(f"{name}.wish") or "")
@@ -615,7 +615,8 @@ async def save_identity(visitor: Person, posted: Form) -> Response:
         # Profiles' rule: a wish only for an attribute recorded and consented to use in matching. Taking back that
         # consent (or the answer) is never held up by the wish that needed it: the wish goes with it.
         if wish and held.get(name, {}).get("use_in_matching") and not (value and answer["use_in_matching"]):
-            wish_dropped = True
+            # Said as it is: an answer cleared is deleted with its wish; one kept is kept, used for nothing.
+            answer_deleted, wish_dropped = answer_deleted or not value, wish_dropped or bool(value)
         elif wish and not value:  # the question named: the summary atop the page lists them all
             problems[f"{name}-wish"] = visitor._(
                 "%(question)s: to ask for a mentor who shares this, answer it in your own words, or choose \u201cDoes "
@@ -635,8 +636,8 @@ async def save_identity(visitor: Person, posted: Form) -> Response:
     except ServiceError as error:
         return await _identity_page(visitor, 422 if error.status < 500 else 503, attributes=form,
                                     error=visitor.error_words(error), back_to=back_to)
-    return redirect(visitor, _after_saving(posted, "identity_wish_dropped" if wish_dropped else "identity_saved",
-                                           "/sign-up/enrol?signing_up=1"))
+    done = "identity_wish_dropped" if wish_dropped else "identity_answer_deleted" if answer_deleted else "identity_saved"
+    return redirect(visitor, _after_saving(posted, done, "/sign-up/enrol?signing_up=1"))
 
 
 async def _programs_open_to(visitor: Visit) -> list[dict]:

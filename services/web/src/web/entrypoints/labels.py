@@ -309,7 +309,9 @@ DONE = {
     "identity_saved": N_("What you share about who you are is saved."),
     "marked_read": N_("Marked as read."),
     "identity_wish_dropped": N_("Saved. Matching no longer uses what you took back, so your wish for a mentor who "
-                                "shares it is gone too. An answer itself is kept until you empty its box."),
+                                "shares it is gone too. The answer itself is kept: to delete it, clear its words in "
+                                "\u201cIn your own words\u201d."),
+    "identity_answer_deleted": N_("Saved. Your answer is deleted, and with it your wish for a mentor who shares it."),
 }
 GENERIC_ERROR = N_("That did not work. Please try again, or ask your chapter coordinator for help.")
 
