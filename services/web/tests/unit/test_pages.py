@@ -1787,6 +1787,32 @@ def a_mentor_home(capacity: int, *statuses: str) -> tuple[Services, dict]:
     return services, mentoring
 
 
+async def test_a_mentor_in_a_group_program_is_told_they_lead_one_group_of_its_size_not_the_number_they_gave():
+    # A mentor who said 1 led a group of 4, while the page said "You can take 1 mentee at once" and "nobody new is
+    # proposed to you until they have all ended" as a fifth came: matching gives each mentor one group there.
+    services, mentoring = a_mentor_home(1, "active", "active", "active", "active")
+    services.answers["GET /v1/programs"][0].update(format="group", group_size=4)
+    async with browser(services, ME) as page:
+        html = (await page.get("/")).text
+    shown = text_of(html)
+    assert "You lead one group of up to 4 mentees. You have 4 mentees right now." in shown
+    assert "You can take" not in shown and "nobody new is proposed to you until" not in shown
+    assert f'action="/enrollments/{mentoring["id"]}/capacity"' not in html
+
+
+async def test_a_capped_program_says_so_where_one_joins_it_and_where_one_waits_in_it():
+    # The third mentee of a program capped at two read only that no mentor was found yet, while one had room.
+    services = a_home_with(A_MENTEE)
+    services.answers["GET /v1/programs"][0].update(pair_cap=2)
+    services.answers[f"GET /v1/programs/{PROGRAM}/waitlist/{ME}"] = {
+        "enrollment_id": A_MENTEE["id"], "program_id": PROGRAM, "pairing_kind": "general", "position": 1,
+        "waiting_since": "2026-12-01T10:00:00Z"}
+    async with browser(services, ME) as page:
+        shown = text_of((await page.get(f"/waitlists/{PROGRAM}")).text)
+    assert "Premed circle takes at most 2 mentorships at a time: once they are taken, you wait for a place, even " \
+           "if a mentor has room." in shown
+
+
 async def test_a_mentor_with_no_mentee_yet_is_told_how_mentees_come_to_them_in_that_program():
     services, _ = a_mentor_home(2)
     services.answers["GET /v1/programs"][0].update(pairing_mode="rounds", both_must_accept=True)
