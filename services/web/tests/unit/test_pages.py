@@ -2464,6 +2464,24 @@ async def test_a_place_on_the_waitlist_says_what_it_means_and_that_there_is_noth
            "emailed: nothing to do meanwhile." in shown
 
 
+async def test_once_an_event_has_begun_a_place_on_its_waitlist_says_a_seat_is_given_only_at_the_door():
+    # "Nothing to do meanwhile" stayed after the start, when nobody is promoted by themselves any more.
+    starts = datetime.now(UTC) - timedelta(minutes=10)
+    _, event = an_event(full=True, starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=2)).isoformat())
+    async with browser(my_seat_at(event, "waitlisted"), ME) as page:
+        shown = text_of((await page.get(f"/events/{EVENT}")).text)
+    assert "It has begun, and you have no seat: a seat that comes free now is given only at the door, by its " \
+           "organizers. If you are there, ask them." in shown
+    assert "nothing to do meanwhile" not in shown
+
+
+async def test_joining_a_full_event_s_waitlist_is_said_as_a_plain_notice_not_as_a_success():
+    _, event = an_event(full=True)
+    async with browser(my_seat_at(event, "waitlisted"), ME) as page:
+        html = (await page.get(f"/events/{EVENT}?done=waitlisted")).text
+    assert '<div class="notice"><p>The event is full: you are number 2 on the waitlist.</p></div>' in html
+
+
 async def test_a_place_on_the_waitlist_is_left_with_a_button_saying_so():
     _, event = an_event(full=True)
     async with browser(my_seat_at(event, "waitlisted"), ME) as page:
