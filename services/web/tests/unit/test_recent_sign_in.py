@@ -262,3 +262,12 @@ async def test_a_new_address_refused_is_said_in_a_summary_that_takes_focus_above
     summary = re.search(r'<div class="notice error error-summary"[^>]*data-focus[^>]*>(.*?)</div>', refused.text, re.S)
     assert summary and 'href="#new-email"' in summary[1]
     assert summary.start() < refused.text.index(EMAIL_FORM)
+
+
+async def test_a_sign_in_link_says_the_language_of_its_email_for_a_device_whose_browser_speaks_another():
+    # Opened on another device with an English browser, a Spanish reader's link showed its page in English.
+    mailer, services = Mailer(), the_data_page()
+    services.answers["POST /v1/people/lookup"] = {**PERSON, "preferred_language": "es"}
+    async with browser(services, ME, signed_in_at=LONG_AGO, mailer=mailer) as page:
+        await page.post("/account/confirm-it-is-you", data={"csrf": CSRF, "next": "/my-data/erase"})
+    assert re.search(r"/sign-in/[A-Za-z0-9_-]+\?lang=es\s", mailer.sent[-1][2])

@@ -85,7 +85,8 @@ def _compose(visitor: Visit):
     def compose(language: str, url: str, known: bool, code: str) -> tuple[str, str, str]:
         def _(message: str) -> str:
             return renderer.gettext(language, message)
-        context = {"url": url, "known": known, "lang": language, "code": f"{code[:3]} {code[3:]}",
+        # The link says the email's language: opened on a device whose browser speaks another, the page speaks it.
+        context = {"url": f"{url}?lang={language}", "known": known, "lang": language, "code": f"{code[:3]} {code[3:]}",
                    "minutes": app_state(visitor.request).settings.sign_in_link_minutes}
         subject = _("Your sign-in link") if known else _("Finish signing up")
         text = renderer.render(language, "email/sign_in.txt", context)
