@@ -16,7 +16,7 @@ from .test_what_people_receive import NOW, calendar_of, new_uow, office_hour, pe
 
 TITLE = "Applying while LGBTQ+"
 DETAILS = {"en": "Its details are on the event's page: {url}",
-           "es": "Sus detalles están en la página del evento: {url}"}
+           "es": "Los detalles están en la página del evento: {url}"}
 
 
 async def _confirmed(language: str = "en", attendees_public: bool = False, **event_changes):
@@ -107,6 +107,6 @@ async def test_a_calendar_entrys_long_lines_are_folded_at_75_octets_and_its_text
     unfolded = raw.replace(b"\r\n ", b"").decode()
     assert "LOCATION:Centro de estudiantes\\, sala 2\\; edificio de Ciencias Clínicas\r\n" in unfolded
     page = f"{WEB}/events/{event.scheduled_event_id}?lang=es"
-    assert (f"DESCRIPTION:Para unirte en línea: https://meet.example.org/j/123\\nSus detalles están en la página del "
+    assert (f"DESCRIPTION:Para unirte en línea: https://meet.example.org/j/123\\nLos detalles están en la página del "
             f"evento: {page}\r\n") in unfolded
     assert f"URL:{page}\r\n" in unfolded

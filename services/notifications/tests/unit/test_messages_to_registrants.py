@@ -101,7 +101,12 @@ async def test_the_waitlist_gets_it_too_when_the_organiser_says_so():
     message, _ = await write(uow, event_id, to=Recipients.SEATED_AND_WAITLISTED)
 
     assert message["recipients"] == 3
-    assert addressed(uow, people, await sent(uow)) == {"sam", "ana", "kim"}
+    emails = await sent(uow)
+    assert addressed(uow, people, emails) == {"sam", "ana", "kim"}
+    # One who only waits read the organizers' words as if they had a seat: reminded they have none.
+    by_address = {uow.notifications.contacts[p]["email"]: name for name, p in people.items()}
+    reminded = {by_address[e.to] for e in emails if "You are on its waitlist: you have no seat yet." in e.text}
+    assert reminded == {"kim"}
 
 
 async def test_an_organisers_html_is_shown_as_text_never_as_markup():

@@ -110,3 +110,13 @@ async def test_a_programs_definition_keeps_whether_both_sides_must_accept_and_a_
     await handlers.program_defined(pr.ProgramDefinedV5(**defined, both_must_accept=both_must_accept), uow)
 
     assert uow.notifications.programs[defined["program_id"]]["both_must_accept"] is both_must_accept
+
+
+@pytest.mark.parametrize(("language", "said"), [("en", "It starts as soon as you accept."),
+                                                 ("es", "Empieza en cuanto aceptes.")])
+async def test_the_mentee_of_a_proposal_that_starts_on_one_answer_is_told_her_yes_starts_it(language, said):
+    # Lucía accepted and it was active at once, her mentor never having answered: nothing had said so.
+    starts_on_hers, waits_for_both = await _told(False, "proposed", language), await _told(True, "proposed", language)
+
+    assert said in starts_on_hers["mentee"], starts_on_hers["mentee"]
+    assert said not in waits_for_both["mentee"] and said not in starts_on_hers["mentor"]

@@ -282,6 +282,23 @@ async def test_those_still_waiting_when_an_event_took_place_are_told_they_did_no
     assert told.subject == "You did not get a seat: Personal statements"
 
 
+async def test_a_seat_given_at_the_door_once_the_event_began_is_said_so_not_as_a_place_that_freed_up():
+    # Seated and checked in at the door, a student read "A place freed up, and it is yours. The calendar entry is
+    # attached", as if promoted at home before it began.
+    uow = new_uow()
+    sam = await person(uow, "Sam Okafor")
+    event = workshop(NOW - timedelta(minutes=20))
+    await handlers.event_published(event, uow)
+    waiting = await registered(uow, event, sam, status="waitlisted")
+    await sent(uow)
+    await handlers.registration_promoted(ev.RegistrationPromotedV2(**waiting, occurred_at=NOW - timedelta(minutes=5)),
+                                         uow)
+    [told] = await sent(uow)
+    assert told.subject == "You have a seat: Personal statements"
+    assert "The organizers of Personal statements gave you a seat at the door, and checked you in." in told.text
+    assert "freed up" not in told.text
+
+
 @pytest.mark.parametrize(("language", "said", "unsaid"), [
     ("en", "You did not get a seat at Personal statements: you were still on its waitlist, which is now closed.",
      "taken place"),

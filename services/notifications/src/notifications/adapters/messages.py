@@ -665,6 +665,8 @@ class _Composer:
         reasons = self._reasons()
         said = [self._proposal() + " " + _("You will see their name and how to reach them once the mentorship "
                                            "starts."), self._answer_by()]
+        if self.role == "mentee" and self.starts_on_one_answer:  # her yes alone starts it: said before she gives it
+            said[0] += " " + _("It starts as soon as you accept.")
         if reasons:
             said.append(_("Why we paired you:"))
         return Message(self.about_program(_("A proposed match in %(program)s"), _("A proposed match for you")), said,
@@ -1080,6 +1082,11 @@ class _Composer:
 
     def registration_promoted(self) -> Message:
         _ = self._
+        if self.c.get("at_the_door"):
+            return self._seat(self.about_event(_("You have a seat: %(title)s"),
+                                               _("You have a seat at the event on %(day)s")),
+                              _("The organizers of %(title)s gave you a seat at the door, and checked you in.")
+                              % {"title": self.title})
         return self._seat(self.about_event(_("A place freed up: you're in for %(title)s"),
                                            _("A place freed up: you're in for the event on %(day)s")),
                           _("A place at %(title)s freed up, and it is yours.") % {"title": self.title})
@@ -1226,9 +1233,10 @@ class _Composer:
         reader's): their paragraphs and line breaks kept, nothing else of theirs (the layouts escape it)."""
         _ = self._
         words = paragraphs(self.c.get("body"), MESSAGE_LIMIT) or ""
+        waiting = [_("You are on its waitlist: you have no seat yet.")] if self.c.get("waiting") else []
         return Message(self.about_event(_("A message about %(title)s"), _("A message about the event on %(day)s")),
                        [_("The organizers of %(title)s wrote to you:") % {"title": self.title},
-                        *words.split("\n\n")],
+                        *words.split("\n\n"), *waiting],
                        self.event_details(), self._event_link())
 
     def waitlist_closed(self) -> Message:

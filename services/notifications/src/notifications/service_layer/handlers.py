@@ -530,7 +530,7 @@ async def registration_restated(event: events_contract.RegistrationRestated, uow
 
 
 async def _registration(event: events_contract._RegistrationEvent, uow: UnitOfWork, status: str, kind: str,
-                        **parameters: object) -> None:
+                        door_once_begun: bool = False, **parameters: object) -> None:
     async with uow:
         await _note_whether_attendees_public(event, uow)
         await uow.notifications.save_registration(event.registration_id, event.scheduled_event_id, event.person_id,
@@ -538,6 +538,8 @@ async def _registration(event: events_contract._RegistrationEvent, uow: UnitOfWo
         # The event's own topic may have been read further than this one: an update or a cancellation that
         # happened after this registration was not sent to this registrant then, so it is now.
         listing = await uow.notifications.listing(event.scheduled_event_id) or {}
+        if door_once_begun and listing.get("starts_at") and event.occurred_at >= listing["starts_at"]:
+            parameters["at_the_door"] = True
         if listing.get("cancelled_at") and event.occurred_at < listing["cancelled_at"]:
             await uow.notifications.add(_event_cancelled(event.scheduled_event_id, event.person_id, event.chapter_id,
                                                          event.registration_id, status in HOLDS_A_SEAT))
@@ -564,7 +566,8 @@ async def registration_waitlisted(event: events_contract.RegistrationWaitlisted,
 
 
 async def registration_promoted(event: events_contract.RegistrationPromoted, uow: UnitOfWork) -> None:
-    await _registration(event, uow, "promoted", "registration_promoted")
+    """Once an event has begun nobody is promoted by themselves: a seat then was given at the door, said so."""
+    await _registration(event, uow, "promoted", "registration_promoted", door_once_begun=True)
 
 
 async def registration_cancelled(event: events_contract.RegistrationCancelled, uow: UnitOfWork) -> None:
@@ -862,12 +865,16 @@ async def message_registrants(command: commands.MessageRegistrants, staff: Princ
             return earlier, False
         check_may_message(len(await uow.notifications.event_messages(event_id, since=now - MESSAGES_WINDOW)),
                           cancelled=listing["cancelled_at"] is not None)
-        # One message each, whatever registrations they hold.
-        people = list(dict.fromkeys(person for person, _, status in await uow.notifications.registrants(event_id)
-                                    if command.to.include(status)))
+        # One message each, whatever registrations they hold; one who only waits is reminded they hold no seat.
+        statuses: dict[UUID, set[str]] = {}
+        for person, _, status in await uow.notifications.registrants(event_id):
+            if command.to.include(status):
+                statuses.setdefault(person, set()).add(status)
+        people = list(statuses)
         suspended = await uow.notifications.suspended_of(people)
         told = [Notification.answering(command.message_id, person, listing["chapter_id"], "organiser_message",
-                                       scheduled_event_id=event_id, body=body)
+                                       scheduled_event_id=event_id, body=body,
+                                       **({"waiting": True} if statuses[person].isdisjoint(HOLDS_A_SEAT) else {}))
                 for person in people if person not in suspended]
         message: Row = {"message_id": command.message_id, "scheduled_event_id": event_id, "body": body,
                         "to": command.to.value, "recipients": len(told), "sent_by": staff.person_id, "sent_at": now}
