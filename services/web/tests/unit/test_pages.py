@@ -1726,6 +1726,20 @@ def reasons_matching_takes_to_decline() -> set[str]:
     return set(document["components"]["schemas"]["ReasonIn"]["properties"]["reason_code"]["enum"])
 
 
+@pytest.mark.parametrize("both_must_accept, said", [
+    (False, "Do you accept this mentorship? It starts as soon as your mentee accepts, even before you answer: if you "
+            "cannot take it on, decline it."),
+    (True, "Do you accept this mentorship? Accept")])
+async def test_a_mentor_asked_to_accept_where_the_mentee_s_yes_alone_starts_it_is_told_so_before_answering(
+        both_must_accept, said):
+    # A mentor answered a proposal that had already started: her mentee had accepted, and the program asked no more.
+    services = a_proposal_to_decline([])
+    services.answers["GET /v1/programs"][0]["both_must_accept"] = both_must_accept
+    async with browser(services, ME) as page:
+        shown = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
+    assert said in shown
+
+
 async def test_a_mentor_declining_is_offered_a_mentors_reasons_only_and_a_mentee_may_also_prefer_another_mentor():
     async with browser(a_proposal_to_decline([]), ME) as page:
         to_mentor = await page.get(f"/mentorships/{PAIRING}")
