@@ -138,6 +138,32 @@ async def test_checking_in_at_the_door_is_idempotent_and_can_be_undone(events_ap
                                ("registrant.check_in_undone", "registration", str(arrived))]
 
 
+async def test_a_registrant_checked_in_cannot_cancel_but_an_organiser_removes_them_and_the_roster_says_why(
+        events_api):
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
+    async with events_api.client() as admin:
+        # National: anyone registers. It starts within the hour: check-in is open.
+        event = (await admin.post("/v1/events", json=event_body(
+            capacity=1, starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=2)).isoformat(),
+            registration_deadline=(starts - timedelta(minutes=30)).isoformat()))).json()
+        await admin.post(f"/v1/events/{event['id']}/publish")
+        arrived = uuid4()
+        await registered(admin, event["id"], arrived)
+        await admin.post(f"/v1/events/{event['id']}/check-ins", json={"person_id": str(arrived)})
+        registration = f"/v1/events/{event['id']}/registrations/{arrived}"
+
+        async with events_api.client("participant", person_id=arrived) as themselves:
+            refused = await themselves.delete(registration)
+        removed = await admin.post(f"{registration}/remove", json={"reason": REASON})
+
+        assert refused.status_code == 409, refused.text
+        assert (refused.json()["error"]["code"], refused.json()["error"]["field"]) == (
+            "already_checked_in", "checked_in_at")
+        assert removed.status_code == 200, removed.text
+        [entry] = (await admin.get(f"/v1/events/{event['id']}/registrations")).json()["registrations"]
+        assert (entry["status"], entry["removal_reason"]) == ("removed", REASON)
+
+
 async def test_once_begun_a_freed_seat_goes_to_one_waiting_at_the_door_and_phones_at_once_never_overbook(
         serve_events, observe):
     public = await observe("events.registrations")

@@ -6,7 +6,16 @@ from uuid import uuid4
 
 import pytest
 from events.domain import commands
-from events.domain.model import CheckInNotOpen, EventState, NoFreeSeat, Participant, Registration, Status
+from events.domain.model import (
+    AlreadyCheckedIn,
+    CheckInNotOpen,
+    EventState,
+    NoFreeSeat,
+    Participant,
+    Registration,
+    Status,
+)
+from events.entrypoints.http import RegistrationOut, RosterEntry
 from events.service_layer import handlers
 from mentorship_contracts import events as contract
 from mentorship_contracts.topics import Classification, topic_of
@@ -112,6 +121,20 @@ async def test_a_removal_is_audited_with_who_removed_whom_and_why(uow):
     assert (entry.actor, entry.subject_id, entry.chapter_id) == (str(COORDINATOR.person_id), str(removed.id), CHAPTER)
     assert entry.detail == {"scheduled_event_id": str(event.id), "person_id": str(seated.person_id),
                             "reason": "No-show twice"}
+
+
+async def test_the_roster_gives_its_organisers_the_reason_a_registrant_was_removed(uow):
+    event = await published(uow, capacity=3)
+    removed, silently, seated = await registered(uow, event, 3)
+    await handlers.remove_registrant(commands.RemoveRegistrant(event.id, removed.person_id, "No-show twice"),
+                                     COORDINATOR, uow)
+    await handlers.remove_registrant(commands.RemoveRegistrant(event.id, silently.person_id, None), COORDINATOR, uow)
+
+    roster = [RosterEntry.of(r) for r in await handlers.roster(event.id, COORDINATOR, uow)]
+
+    assert [(e.person_id, e.status, e.removal_reason) for e in roster] == [
+        (removed.person_id, "removed", "No-show twice"), (silently.person_id, "removed", None),
+        (seated.person_id, "confirmed", None)]
 
 
 async def test_a_removal_without_a_reason_is_refused_and_changes_nothing(uow, emitted):
@@ -256,6 +279,49 @@ async def test_someone_given_a_seat_at_the_door_is_recorded_as_came_and_not_told
 
     assert [w.person_id for w in emitted(contract.WaitlistClosed)] == [first.person_id]
     assert {a.person_id: a.attended for a in emitted(contract.AttendanceRecorded)} == {here.person_id: True}
+
+
+async def test_a_registrant_checked_in_cannot_cancel_their_own_registration_and_keeps_their_seat_and_arrival(
+        uow, emitted):
+    event = await at_the_door(uow, capacity=1)
+    seated, waiting = await registered(uow, event, 2)
+    await handlers.check_in(commands.CheckIn(event.id, seated.person_id), COORDINATOR, uow)
+    begun(uow, event)
+
+    with pytest.raises(AlreadyCheckedIn) as refused:
+        await handlers.cancel_registration(commands.CancelRegistration(event.id, seated.person_id), uow)
+
+    assert (refused.value.status, refused.value.code, refused.value.field) == (409, "already_checked_in",
+                                                                               "checked_in_at")
+    kept = await uow.registrations.active(event.id, seated.person_id)
+    assert (kept.status, kept.checked_in_at is not None) == (Status.CONFIRMED, True)
+    assert RegistrationOut.of(kept).checked_in_at == kept.checked_in_at  # their page can say so before they try
+    assert (await uow.registrations.active(event.id, waiting.person_id)).status == Status.WAITLISTED
+    assert emitted(contract.RegistrationCancelled) == []
+
+
+async def test_an_organiser_still_removes_a_registrant_checked_in_and_one_not_checked_in_still_cancels(uow):
+    event = await at_the_door(uow, capacity=2)
+    arrived, absent = await registered(uow, event, 2)
+    await handlers.check_in(commands.CheckIn(event.id, arrived.person_id), COORDINATOR, uow)
+    begun(uow, event)
+
+    removed = await handlers.remove_registrant(
+        commands.RemoveRegistrant(event.id, arrived.person_id, "Left before it began"), COORDINATOR, uow)
+    cancelled = await handlers.cancel_registration(commands.CancelRegistration(event.id, absent.person_id), uow)
+
+    assert (removed.roster_status, cancelled.roster_status) == ("removed", "cancelled")
+
+
+async def test_the_attendance_export_lists_each_person_once_by_the_registration_they_hold_now(uow):
+    event = await published(uow, capacity=2)
+    again, other = await registered(uow, event, 2)
+    await handlers.cancel_registration(commands.CancelRegistration(event.id, again.person_id), uow)
+    [current] = [r for r, _ in await handlers.register_arrivals([commands.Register(event.id, again.person_id)], uow)]
+
+    exported = await handlers.attendance(event.id, COORDINATOR, uow)
+
+    assert [(r.id, r.status) for r in exported] == [(other.id, Status.CONFIRMED), (current.id, Status.CONFIRMED)]
 
 
 async def test_completing_an_event_records_those_checked_in_as_attended_and_the_others_as_no_shows(uow, emitted):

@@ -100,3 +100,73 @@ async def test_a_seat_taken_by_another_phone_first_is_said_by_the_name_and_the_r
         assert f'<span class="field-error" role="alert">{words}</span>' in row
         assert "<form" not in row, "no button events would only refuse"
     assert plain.status_code == 409
+
+
+# --- the door without a search: the seats free and those waiting, as the coordinator needs them at a glance -------
+
+def another_waiting(world: dict, name: str) -> dict:
+    """`name` registered after Cleo Waiting, and waits behind her."""
+    s, event = world["s"], world["event"]
+    person = s.person(name, stage="undergraduate")
+    place = 1 + sum(r["status"] == "waitlisted" for r in s.roster[event["id"]])
+    s.roster[event["id"]].append({"id": f"r-{name}", "person_id": person["id"], "status": "waitlisted",
+                                  "waitlist_position": place})
+    return person
+
+
+def seats_line(page: str) -> str:
+    return html.unescape(re.search(r'<p id="seats"[^>]*>(.*?)</p>', page, re.S)[1])
+
+
+async def test_once_begun_with_a_seat_free_the_check_in_page_lists_those_waiting_in_order_each_with_a_seat_to_give(
+        world):
+    event, cleo = begun(world, seats_free=1), world["waiting"]
+    dana = another_waiting(world, "Dana Later")
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(f"/console/events/{event['id']}/check-in")).text
+
+    assert seats_line(text) == "1 seat is free. 2 people are waiting for a seat."
+    assert text.index(f'id="p-{cleo["id"]}"') < text.index(f'id="p-{dana["id"]}"')
+    assert ">Give Cleo Waiting a free seat and check them in</button>" in row_of(text, cleo)
+    assert ">Give Dana Later a free seat and check them in</button>" in row_of(text, dana)
+
+
+@pytest.mark.parametrize("minutes, seats_free, said", [
+    (120, 1, "1 seat is free. 1 person is waiting for a seat."),
+    (-10, 0, "No seat is free. 1 person is waiting for a seat.")], ids=["before it begins", "begun and full"])
+async def test_without_a_seat_to_give_the_check_in_page_says_how_many_wait_without_listing_them(
+        world, minutes, seats_free, said):
+    event, cleo = begun(world, seats_free), world["waiting"]
+    starts = datetime.now(UTC) + timedelta(minutes=minutes)
+    event.update(starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=2)).isoformat())
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(f"/console/events/{event['id']}/check-in")).text
+
+    assert seats_line(text) == said
+    assert f'id="p-{cleo["id"]}"' not in text
+
+
+async def test_giving_the_last_free_seat_says_at_once_that_no_seat_is_free(world):
+    event, cleo = begun(world, seats_free=1), world["waiting"]
+    async with as_(world, "coordinator")[0] as page:
+        answer = await page.post(f"/console/events/{event['id']}/check-in/{cleo['id']}",
+                                 data={"csrf": CSRF, "seat": "1"}, headers={"hx-request": "true"})
+
+    assert '<p id="seats" hx-swap-oob="true">No seat is free.</p>' in answer.text
+
+
+@pytest.mark.parametrize("language, second, third", [
+    ("en", "Cleo Waiting is ahead of them in line.",
+     "2 people are ahead of them in line, starting with Cleo Waiting."),
+    ("es", "Cleo Waiting va antes en la lista de espera.",
+     "Hay 2 personas antes en la lista de espera, empezando por Cleo Waiting.")])
+async def test_a_seat_offered_to_someone_not_first_in_line_says_who_is_ahead_of_them(world, language, second, third):
+    event, cleo = begun(world, seats_free=1), world["waiting"]
+    dana, eli = another_waiting(world, "Dana Later"), another_waiting(world, "Eli Last")
+    async with as_(world, "coordinator", language)[0] as page:
+        listed = (await page.get(f"/console/events/{event['id']}/check-in")).text
+        found = (await page.get(f"/console/events/{event['id']}/check-in", params={"q": "eli"})).text
+
+    assert second in row_of(listed, dana) and third in row_of(listed, eli)
+    assert third in row_of(found, eli)
+    assert "ahead" not in row_of(listed, cleo) and "antes" not in row_of(listed, cleo)

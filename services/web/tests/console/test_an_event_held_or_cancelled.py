@@ -165,7 +165,7 @@ async def test_the_seats_taken_are_counted_of_the_seats_there_are_with_those_wai
     ("en", ["Name", "Email", "Person's id", "Registration", "Place on the waitlist",
             "Checked in (Central Time, Chicago)", "Attendance"]),
     ("es", ["Nombre", "Correo electrónico", "Id. de la persona", "Inscripción", "Lugar en la lista de espera",
-            "Llegada (hora central, Chicago)", "Asistencia"])])
+            "Entrada registrada (hora central, Chicago)", "Asistencia"])])
 async def test_the_attendance_file_names_the_zone_of_its_times_and_gives_each_persons_email(world, language, header):
     s, event, mentee = world["s"], world["event"], world["mentee"]
     s.roster[event["id"]][0]["checked_in_at"] = "2026-12-10T18:05:31+00:00"
@@ -220,7 +220,7 @@ async def test_the_attendance_file_lists_those_waiting_after_those_seated_in_the
 
 @pytest.mark.parametrize("state, language, said", [
     ("completed", "en", "The event is marked held: check-in is closed. Correct who came on the event's page."),
-    ("completed", "es", "El evento está marcado como celebrado: el registro de llegada está cerrado. Corrige quién "
+    ("completed", "es", "El evento está marcado como celebrado: el registro de entrada está cerrado. Corrige quién "
                         "vino en la página del evento."),
     ("cancelled", "en", "The event is cancelled: check-in is closed.")])
 async def test_the_check_in_page_of_an_event_held_or_cancelled_says_check_in_is_closed_and_offers_no_button(
@@ -261,3 +261,58 @@ async def test_an_event_not_begun_says_when_it_can_be_marked_held_and_the_page_t
         early = await page.get(f"/console/events/{event['id']}/complete")
     assert "you can mark it held here and record who came." in text and "/complete" not in text
     assert early.status_code == 303 and early.headers["location"] == f"/console/events/{event['id']}"
+
+
+# --- marking it held: the seats left empty and those waiting in vain, said before -----------------------------------
+
+@pytest.mark.parametrize("language, empty, emailed", [
+    ("en", "1 seat stays empty.", "1 person still waiting will be told they got no seat, by email unless they turned "
+                                  "off emails about events."),
+    ("es", "1 lugar queda vacío.", "A 1 persona que sigue en espera se le avisará que no obtuvo lugar, por correo "
+                                   "salvo que haya desactivado los correos sobre eventos.")])
+async def test_the_question_before_marking_it_held_says_how_many_seats_stay_empty_and_that_those_waiting_are_told(
+        world, language, empty, emailed):
+    s, event = world["s"], started(world)
+    next(r for r in s.roster[event["id"]] if r["person_id"] == world["mentor"]["id"])["status"] = "cancelled"
+    async with as_(world, "coordinator", language)[0] as page:
+        asked = html.unescape((await page.get(f"/console/events/{event['id']}/complete")).text)
+    assert empty in asked and emailed in asked
+
+
+async def test_the_question_before_marking_it_held_says_no_seat_stays_empty_when_every_one_is_taken(world):
+    event = started(world)
+    for r in world["s"].roster[event["id"]]:
+        r["checked_in_at"] = "2026-12-10T18:05:00+00:00"
+    async with as_(world, "coordinator")[0] as page:
+        asked = html.unescape((await page.get(f"/console/events/{event['id']}/complete")).text)
+    assert "Everyone with a seat has checked in." in asked and "stay empty" not in asked
+    assert "1 person still waiting will be told they got no seat" in asked
+
+
+# --- a removal: the reason the organizer gave -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("state, language, said", [
+    ("completed", "en", "Removed by an organizer: Registered twice"),
+    ("published", "en", "Removed by an organizer: Registered twice"),
+    ("completed", "es", "Retirado/a por la organización: Registered twice")])
+async def test_someone_removed_reads_with_the_reason_the_organizer_gave_once_the_event_is_held_too(
+        world, state, language, said):
+    s, event, mentor, mentee = world["s"], started(world), world["mentor"], world["mentee"]
+    s.roster[event["id"]][2].update(status="removed", removal_reason="Registered twice")
+    s.roster[event["id"]].append({"id": "r9", "person_id": mentee["id"], "status": "removed", "removal_reason": None,
+                                  "created_at": "2026-03-01T12:00:00+00:00"})
+    s.roster[event["id"]][0]["status"] = "cancelled"
+    event["state"] = state
+    async with as_(world, "coordinator", language)[0] as page:
+        text = html.unescape((await page.get(f"/console/events/{event['id']}")).text)
+    assert said_of(text, f"other-{mentor['id']}") == said
+    assert said_of(text, f"other-{mentee['id']}") == said.split(":")[0]  # removed without a reason: none said
+
+
+async def test_a_removal_from_the_events_page_shows_its_reason_afterwards(world):
+    event, mentor = world["event"], world["mentor"]
+    async with as_(world, "coordinator")[0] as page:
+        await page.post(f"/console/events/{event['id']}/registrations/{mentor['id']}/remove",
+                        data={"csrf": CSRF, "reason": "Registered twice"})
+        text = html.unescape((await page.get(f"/console/events/{event['id']}")).text)
+    assert said_of(text, f"other-{mentor['id']}") == "Removed by an organizer: Registered twice"

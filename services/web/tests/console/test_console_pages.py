@@ -932,7 +932,7 @@ async def test_attendance_csv_has_names_joined_and_no_cell_a_spreadsheet_would_r
     assert any(line.startswith("'=HYPERLINK(evil)") and line.endswith(",Came") for line in lines)
     assert respuesta.text.lstrip("\ufeff").splitlines()[0] == (
         'Nombre,Correo electrónico,Id. de la persona,Inscripción,Lugar en la lista de espera,'
-        '"Llegada (hora central, Chicago)",Asistencia')
+        '"Entrada registrada (hora central, Chicago)",Asistencia')
     assert any(",Tiene lugar," in line for line in respuesta.text.splitlines())
 
 
@@ -940,7 +940,7 @@ async def test_attendance_csv_has_names_joined_and_no_cell_a_spreadsheet_would_r
 @pytest.mark.parametrize("language, said", [
     ("en", "Cleo Waiting is number 1 on the waitlist: they have no seat to check in to. A seat that comes free goes "
            "to the first waiting, who is told by email."),
-    ("es", "Cleo Waiting tiene el número 1 en la lista de espera: no tiene lugar con el que registrar su llegada. Un "
+    ("es", "Cleo Waiting tiene el número 1 en la lista de espera: no tiene lugar con el que registrar su entrada. Un "
            "lugar que queda libre es para la primera persona que espera, a quien se avisa por correo.")])
 async def test_the_door_finds_someone_waiting_and_says_they_have_no_seat_with_no_button_to_check_them_in(
         world, language, said):
@@ -2008,6 +2008,16 @@ def test_the_consoles_catalogue_translates_no_message_of_the_participants_pages_
     spanish = catalogue(PACKAGE / "translations/es/LC_MESSAGES/console.po")
     shared = catalogue(PACKAGE / "translations/es/LC_MESSAGES/messages.po")
     assert {m: (spanish[m], shared[m]) for m in spanish.keys() & shared.keys() if spanish[m] != shared[m]} == {}
+
+
+def test_the_console_says_check_in_one_way_in_spanish_registro_de_entrada_never_llegada():
+    # A coordinator at the door read "Registro de entrada" and "registro de llegada" on one page: one thing, one term.
+    spanish = catalogue(PACKAGE / "translations/es/LC_MESSAGES/console.po")
+    check_in = re.compile(r"\bcheck(?:ed|s|ing)?(?:[- ]\w+)?[- ]in\b", re.I)
+    said = {m: spanish[m] for m in spanish if check_in.search(m)}
+    assert len(said) > 20
+    assert {m: words for m, words in said.items() if "entrada" not in words.lower()
+            or re.search(r"\blleg(?:ada|ó|aron|ado)\b", words, re.I)} == {}
 
 
 async def test_a_coordinator_sends_again_an_email_that_did_not_arrive_and_it_leaves_the_list_until_it_fails_again(

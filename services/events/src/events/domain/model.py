@@ -54,6 +54,11 @@ class NoFreeSeat(Conflict, code="no_free_seat"):
     """Every seat is taken: nobody waiting is given one at the door (`Registration.seat_at_the_door`)."""
 
 
+class AlreadyCheckedIn(Conflict, code="already_checked_in"):
+    """The registrant is checked in: they came, and cancelling would free their seat and lose that
+    (`Registration.cancel_own`); an organiser still removes them."""
+
+
 class AlreadyBooked(Conflict, code="already_booked"):
     """Someone else booked the slot first."""
 
@@ -343,7 +348,8 @@ class Registration:
     held_seat: bool = False
     # When a confirmed registrant was checked in at the door (None: not, or the check-in was undone).
     checked_in_at: datetime | None = None
-    # Why an organiser removed the registrant, in their words (for the registrant and the audit trail only).
+    # Why an organiser removed the registrant, in their words (for the registrant, the event's organisers and the audit
+    # trail only).
     removal_reason: str | None = None
 
     @classmethod
@@ -361,6 +367,14 @@ class Registration:
         freed = self.status == Status.CONFIRMED
         self.status, self.cancelled_by, self.held_seat = Status.CANCELLED, by, freed
         return freed
+
+    def cancel_own(self) -> bool:
+        """The registrant cancels; True when this freed a confirmed seat. Not once they are checked in: they came, and
+        their seat freed would lose it (their attendance too); an organiser removes them if need be (`remove`)."""
+        if self.checked_in_at is not None:
+            raise AlreadyCheckedIn("you are checked in at this event: your registration stays as it is; an organiser "
+                                   "can remove it if need be", field="checked_in_at")
+        return self.cancel(by="registrant")
 
     def remove(self, reason: str | None) -> bool:
         """An organiser takes the registrant off the roster, saying why (the console asks; the older way to cancel a
@@ -432,6 +446,13 @@ def waitlist_positions(registrations: list[Registration]) -> dict[UUID, int]:
     """Each waitlisted registration's place in the queue (from 1), given registrations in arrival order."""
     waiting = [r.id for r in registrations if r.status == Status.WAITLISTED]
     return {registration_id: place for place, registration_id in enumerate(waiting, start=1)}
+
+
+def as_they_stand(registrations: list[Registration]) -> list[Registration]:
+    """Each person's registration as it stands, given registrations in arrival order: their newest, which is the one
+    they hold if any (someone registers again only once their earlier one is cancelled)."""
+    newest = {r.person_id: r for r in registrations}
+    return [r for r in registrations if newest[r.person_id] is r]
 
 
 def tally(registrations: list[Registration]) -> dict[str, int]:

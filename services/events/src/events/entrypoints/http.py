@@ -199,6 +199,8 @@ class RegistrationOut(BaseModel):
     status: Status
     attended: bool | None
     created_at: datetime | None
+    checked_in_at: datetime | None = Field(description="When they were checked in at the door (null: not, or undone): "
+                                                      "from then they no longer cancel it themselves")
 
     @classmethod
     def of(cls, r: Registration) -> RegistrationOut:
@@ -219,12 +221,14 @@ class RosterEntry(BaseModel):
     created_at: datetime | None
     waitlist_position: int | None = Field(description="The place on the waitlist (from 1), while on it")
     checked_in_at: datetime | None
+    removal_reason: str | None = Field(description="Why an organiser removed the registrant, in their words (null: "
+                                                   "not removed, or removed without a reason)")
 
     @classmethod
     def of(cls, r: Registration, position: int | None = None) -> RosterEntry:
         return cls(id=r.id, scheduled_event_id=r.scheduled_event_id, person_id=r.person_id, status=r.roster_status,
                    attended=r.attended, created_at=r.created_at, waitlist_position=position,
-                   checked_in_at=r.checked_in_at)
+                   checked_in_at=r.checked_in_at, removal_reason=r.removal_reason)
 
 
 class RosterOut(BaseModel):
@@ -485,9 +489,10 @@ async def register(event_id: UUID, body: PersonIn, caller: Caller, desk: Desk, r
     return RegistrationOut.of(registration)
 
 
-@router.delete("/events/{event_id}/registrations/{person_id}")
+@router.delete("/events/{event_id}/registrations/{person_id}", responses=answers(409))
 async def cancel_registration(event_id: UUID, person_id: UUID, caller: Caller, unit: UnitOfWork) -> RegistrationOut:
-    """The registrant cancels; an organiser removes them (without a reason: `.../remove` takes one), audited."""
+    """The registrant cancels (409 `already_checked_in`, field `checked_in_at`, once they are checked in: they came);
+    an organiser removes them (without a reason: `.../remove` takes one), audited."""
     if caller.is_person(person_id):
         return RegistrationOut.of(await handlers.cancel_registration(commands.CancelRegistration(event_id, person_id),
                                                                      unit))
@@ -546,8 +551,9 @@ async def undo_check_in(event_id: UUID, person_id: UUID, caller: Caller, unit: U
 
 @router.get("/events/{event_id}/attendance")
 async def attendance(event_id: UUID, caller: Caller, unit: UnitOfWork) -> list[AttendanceLine]:
-    """Every registration with its status and check-in, for the attendance export (the web adds names and makes
-    the CSV); audited as an export."""
+    """Each person's registration as it stands (one who cancelled and registered again: once, as they are now) with
+    its status and check-in, for the attendance export (the web adds names and makes the CSV); audited as an
+    export."""
     await _organised_event(event_id, caller, unit)
     registrations = await handlers.attendance(event_id, caller, unit)
     positions = waitlist_positions(registrations)

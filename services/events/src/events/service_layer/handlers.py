@@ -34,6 +34,7 @@ from ..domain.model import (
     ScheduledEvent,
     SlotOverlaps,
     Status,
+    as_they_stand,
     waitlist_positions,
 )
 from .ports import EventsUnitOfWorkPort, RestatingUnitOfWorkPort
@@ -264,12 +265,13 @@ async def register_arrivals(
 
 
 async def cancel_registration(command: commands.CancelRegistration, uow: EventsUnitOfWorkPort) -> Registration:
-    """Cancel; a freed seat goes to the first on the waitlist."""
+    """The registrant cancels, unless checked in (`Registration.cancel_own`); a freed seat goes to the first on the
+    waitlist."""
     async with uow:
         event = await _existing(command.scheduled_event_id, uow, lock=True)
         event.keep_registrations_as_they_were(_now())
         registration = await _registration(event, command.person_id, uow)
-        seat_freed = registration.cancel(by=command.cancelled_by)
+        seat_freed = registration.cancel_own()
         await uow.registrations.save(registration)
         uow.emit(_told(event, registration, contract.RegistrationCancelledV3, cancelled_by=command.cancelled_by,
                        removed_by_organiser=False))
@@ -366,10 +368,11 @@ async def roster(event_id: UUID, viewer: Principal, uow: EventsUnitOfWorkPort) -
 
 
 async def attendance(event_id: UUID, exporter: Principal, uow: EventsUnitOfWorkPort) -> list[Registration]:
-    """Every registration of the event with its status and check-in, for an attendance export; audited."""
+    """Each person's registration of the event as it stands (`as_they_stand`: one who cancelled and registered again
+    is listed once, as they are now), with its status and check-in, for an attendance export; audited."""
     async with uow:
         event = await _existing(event_id, uow)
-        registrations = await uow.registrations.of_event(event_id)
+        registrations = as_they_stand(await uow.registrations.of_event(event_id))
         uow.audit(exporter, "attendance.exported", "scheduled_event", event.id, chapter_id=event.chapter_id,
                   detail={"registrations": len(registrations)})
         await uow.commit()

@@ -615,13 +615,15 @@ def _ends_later(event: dict) -> tuple[bool, bool]:
 @router.get("/events/{event_id}/complete")
 async def complete_event_page(event_id: UUID, desk: Console) -> Response:
     """Marking it held cannot be undone and records everyone with a seat not checked in as not attending (events
-    then takes no check-in): how many, and whether it is still going on, is said first (the POST does it)."""
+    then takes no check-in): how many, the seats that stay empty, those still waiting (events tells them they got no
+    seat) and whether it is still going on are said first (the POST does it)."""
     event, _, entries = await _event_and_roster(desk, event_id)
     if event["state"] != "published" or not _started(event):
         return desk.redirect(f"/console/events/{event_id}")
-    seated, _ = _seated_and_waiting(entries)
+    seated, waiting = _seated_and_waiting(entries)
     ends_later, ends_today = _ends_later(event)
     return desk.render("console/event_complete.html", event=event, absent=sum(1 for r in seated if not _came(r)),
+                       empty=max(0, int(event["capacity"]) - len(seated)), waiting=len(waiting),
                        ends_later=ends_later, ends_today=ends_today)
 
 
@@ -709,12 +711,12 @@ async def _check_in_page(desk: Desk, event_id: UUID, q: str = "", status: int = 
         desk.api.call("events", "GET", f"/v1/events/{event_id}", desk.staff),
         desk.api.call("events", "GET", f"/v1/events/{event_id}/registrations", desk.staff))
     registrations = roster.get("registrations", []) if isinstance(roster, dict) else roster
-    entries = [r for r in registrations if r["status"] == "confirmed"]
-    # Someone waiting who comes to the door is found by name too, to be told why they cannot be checked in.
-    waiting = [r for r in registrations if r["status"] == "waitlisted"] if q.strip() else []
-    # And someone who cancelled or was removed: "nobody matches" would send the door looking for a typo.
-    cancelled = _no_longer_registered(registrations) if q.strip() else []
-    names = await desk.names(r["person_id"] for r in entries + waiting + cancelled)
+    entries, queue = _seated_and_waiting(registrations)
+    searched = bool(q.strip())
+    # Someone who cancelled or was removed is found by name too: "nobody matches" would send the door looking for a
+    # typo.
+    cancelled = _no_longer_registered(registrations) if searched else []
+    names = await desk.names(r["person_id"] for r in entries + queue + cancelled)
     wanted = _folded(q).split()
 
     def found(among: list[dict]) -> list[dict]:
@@ -724,10 +726,24 @@ async def _check_in_page(desk: Desk, event_id: UUID, q: str = "", status: int = 
     arrived = sum(1 for r in entries if r.get("checked_in_at"))
     # Said before anyone is turned away: events checks registrants in from the day of the event.
     opens_later = _check_in_opens_later(event)
+    door = _door(event, len(entries))
+    # Someone waiting who comes to the door is found by name, to be given a seat or told why not. Unsearched, the
+    # whole waitlist is listed only while a seat can be given to whoever of them came: before the event begins a
+    # seat freed goes to the first waiting by itself, and the count of those waiting says enough.
+    waiting = found(queue) if searched else (queue if door == "give" and _started(event) else [])
     return desk.render("console/check_in.html", status, event=event, entries=shown, names=names, q=q,
-                       waiting=sorted(found(waiting), key=lambda r: r.get("waitlist_position") or 0),
-                       cancelled=found(cancelled), arrived=arrived, expected=len(entries), opens_later=opens_later,
-                       door=_door(event, len(entries)), **context)
+                       waiting=waiting, cancelled=found(cancelled), arrived=arrived, expected=len(entries),
+                       opens_later=opens_later, door=door, **_seats(event, entries, queue), **context)
+
+
+def _seats(event: dict, seated: list[dict], queue: list[dict]) -> dict[str, Any]:
+    """What the check-in page says of the seats: how many are free and how many wait (`free`, `queued`), and the
+    first in line (`first_waiting`), whom a seat given to anyone else passes over."""
+    try:
+        free = max(0, int(event["capacity"]) - len(seated))
+    except (KeyError, TypeError, ValueError):
+        free = 0
+    return {"free": free, "queued": len(queue), "first_waiting": queue[0]["person_id"] if queue else None}
 
 
 def _door(event: dict, seated: int) -> str:
@@ -772,19 +788,20 @@ async def check_in(event_id: UUID, person_id: UUID, desk: Console, posted: Form)
             raise
         error = await _refusal(desk, failed, event_id)
     if desk.request.headers.get("hx-request") == "true":
-        event, roster, names = await asyncio.gather(
+        event, roster = await asyncio.gather(
             desk.api.call("events", "GET", f"/v1/events/{event_id}", desk.staff),
-            desk.api.call("events", "GET", f"/v1/events/{event_id}/registrations", desk.staff),
-            desk.names([person_id]))
+            desk.api.call("events", "GET", f"/v1/events/{event_id}/registrations", desk.staff))
         registrations = roster.get("registrations", []) if isinstance(roster, dict) else roster
-        seated = [r for r in registrations if r["status"] == "confirmed"]
+        seated, queue = _seated_and_waiting(registrations)
+        names = await desk.names([str(person_id), *(r["person_id"] for r in queue[:1])])
         # Their row as it is now: seated, or still waiting (a seat refused them: another phone gave the last).
         entry = next((r for r in registrations
                       if r["person_id"] == str(person_id) and r["status"] in ("confirmed", "waitlisted")),
                      {"person_id": str(person_id), "checked_in_at": (answer or {}).get("checked_in_at")})
         return desk.render("console/_check_in_answer.html", event=event, r=entry, names=names,
                            error=error, changed=True, arrived=sum(1 for r in seated if r.get("checked_in_at")),
-                           expected=len(seated), q=text(posted, "q", 100), door=_door(event, len(seated)))
+                           expected=len(seated), q=text(posted, "q", 100), door=_door(event, len(seated)),
+                           **_seats(event, seated, queue))
     q = text(posted, "q", 100)
     if error:
         return await _check_in_page(desk, event_id, q, 409, errors={str(person_id): error})

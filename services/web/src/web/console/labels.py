@@ -30,6 +30,8 @@ MENTOR_SUSPENDED = {False: C_("Declined as a mentor"), True: C_("Suspended as a 
 SUSPENDED_BRIEFLY = {False: CC_("a mentor", "Declined"), True: C_("Suspended"), None: C_("Declined or suspended")}
 # A person's account, by the list of people's filter on `suspended`.
 ACCOUNT_STATE = {"false": CC_("an account", "Active"), "true": CC_("an account", "Suspended")}
+# An event's or a program's: the participants' pages say "Waitlist" of a mentee's wait for a mentor alone.
+WAITLIST = CC_("those waiting", "Waitlist")
 # `mentor.suspended` in the audit trail, by its entry's `was_approved` (false: declined; absent: it does not say).
 MENTOR_STOPPED = {False: C_("Declined a mentor"), True: C_("Suspended a mentor"),
                   None: C_("Declined or suspended a mentor")}
