@@ -2496,6 +2496,20 @@ async def test_joining_a_full_event_s_waitlist_is_said_as_a_plain_notice_not_as_
     assert '<div class="notice"><p>The event is full: you are number 2 on the waitlist.</p></div>' in html
 
 
+async def test_a_registrant_checked_in_is_told_their_seat_is_kept_and_offered_no_cancel_events_would_refuse():
+    _, event = an_event()
+    services = my_seat_at(event)
+    services.answers["GET /v1/registrations/mine"][0]["checked_in_at"] = datetime.now(UTC).isoformat()
+    refused = httpx.Response(409, json={"error": {"code": "already_checked_in", "message": "no",
+                                                  "field": "checked_in_at"}})
+    services.answers[f"DELETE /v1/events/{EVENT}/registrations/{ME}"] = refused
+    async with browser(services, ME) as page:
+        shown = (await page.get(f"/events/{EVENT}")).text
+        cancelled = await page.post(f"/events/{EVENT}/cancel", data={"csrf": CSRF, "confirm": "yes"})
+    assert "You are checked in: your seat is kept." in text_of(shown) and "Cancel my registration" not in shown
+    assert "You are checked in: your seat is kept, and it cannot be cancelled now." in text_of(cancelled.text)
+
+
 async def test_a_place_on_the_waitlist_is_left_with_a_button_saying_so():
     _, event = an_event(full=True)
     async with browser(my_seat_at(event, "waitlisted"), ME) as page:

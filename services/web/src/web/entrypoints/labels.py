@@ -225,6 +225,7 @@ ERRORS = {
     "stage_not_eligible": N_("This program is not open to people at your stage of training."),
     "already_enrolled": N_("You are already enrolled in this program."),
     "registration_closed": N_("Registration for this event has closed."),
+    "already_checked_in": N_("You are checked in: your seat is kept, and it cannot be cancelled now."),
     "not_in_audience": N_("This event is not open to people at your stage of training."),
     "stage_not_yet_known": N_("Your profile is still on its way to this part of the platform. Try again in a "
                               "minute."),
