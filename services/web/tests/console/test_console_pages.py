@@ -2378,6 +2378,20 @@ async def test_a_coordinator_reads_who_gave_the_reason_a_pairing_closed_for_wher
     assert "<dt>Why it closed</dt><dd>The mentor was suspended</dd>" in other  # says already what closed it
 
 
+async def test_a_pairing_closed_as_someone_left_the_program_says_which_side_left(world):
+    # A mentor left a group program: four rows of "Someone left the program" did not say it was the mentor.
+    s, program = world["s"], world["program"]
+    left = s.pairing(program, s.person("Fay Student", stage="undergraduate"), world["mentor"],
+                     status="ended", closed_reason="withdrawn", closed_by="mentor")
+    unknown = s.pairing(program, s.person("Gus Student", stage="undergraduate"), world["mentor"],
+                        status="lapsed", closed_reason="withdrawn")
+    async with as_(world, "coordinator")[0] as page:
+        one = (await page.get(f"/console/pairings/{left['id']}")).text
+        other = (await page.get(f"/console/pairings/{unknown['id']}")).text
+    assert "<dt>Why it closed</dt><dd>The mentor left the program</dd>" in one
+    assert "<dt>Why it closed</dt><dd>Someone left the program</dd>" in other
+
+
 @pytest.mark.parametrize("language, words", [("en", ("There are no programs in your chapters yet.", "Add a program")),
                                              ("es", ("Todavía no hay programas en tus capítulos.",
                                                      "Agregar un programa"))])

@@ -250,6 +250,9 @@ CLOSED_REASONS = {
 CLOSED_BY = {"mentee": C_("given by the mentee"), "mentor": C_("given by the mentor"),
              "program": C_("given by a coordinator")}
 CHOSEN_REASONS = frozenset({*END_REASONS, "prefer_another_mentor"})
+# Who left the program, where matching says which side it closed for (`closed_by`): four rows of "someone left"
+# did not tell a coordinator whether a mentor or their mentees had gone.
+LEFT_BY = {"mentee": C_("The mentee left the program"), "mentor": C_("The mentor left the program")}
 # A proposal the program withdrew (matching's status `declined`, closed by the program): its status.
 WITHDRAWN = C_("Withdrawn")
 # A proposal a coordinator withdrew (declined, closed by the program, with a reason they chose), said as such.
