@@ -86,6 +86,13 @@ async def test_removing_a_registrant_promotes_the_next_waiting_and_tells_them_wh
         assert (entry["actor_role"], entry["chapter_id"], entry["detail"]["person_id"], entry["detail"]["reason"]) == (
             "coordinator", str(chapter), str(seated), REASON)
         assert (await coordinator.get("/v1/audit")).status_code == 403  # the trail is administrators'
+        # The registrant's own page says they were removed, and why, as their email does (it said only "closed").
+        async with events_api.client("participant", person_id=seated) as as_seated:
+            [mine] = (await as_seated.get("/v1/registrations/mine")).json()
+        assert (mine["status"], mine["removed"], mine["removal_reason"]) == ("cancelled", True, REASON)
+        async with events_api.client("participant", person_id=waiting) as as_waiting:
+            [theirs] = (await as_waiting.get("/v1/registrations/mine")).json()
+        assert (theirs["removed"], theirs["removal_reason"]) == (False, None)
 
     messages = await public.wait_for(event["id"], 4)
     said = [(m["event_type"].removeprefix("events."), m["person_id"]) for m in messages]

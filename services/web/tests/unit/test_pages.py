@@ -2510,6 +2510,20 @@ async def test_a_registrant_checked_in_is_told_their_seat_is_kept_and_offered_no
     assert "You are checked in: your seat is kept, and it cannot be cancelled now." in text_of(cancelled.text)
 
 
+async def test_one_an_organizer_took_off_an_event_reads_so_on_its_page_with_the_reason_they_were_emailed():
+    # Their page said only "Registration for this event has closed."
+    ago = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    _, event = an_event(registration_deadline=ago)
+    services = my_seat_at(event)
+    services.answers["GET /v1/registrations/mine"][0].update(status="cancelled", removed=True,
+                                                             removal_reason="Please register for the May session.")
+    async with browser(services, ME) as page:
+        shown = text_of((await page.get(f"/events/{EVENT}")).text)
+    assert "Its organizers took you off this event's list. They said why: Please register for the May session." \
+        in shown
+    assert "Registration for this event has closed." not in shown and "Cancel my registration" not in shown
+
+
 async def test_a_place_on_the_waitlist_is_left_with_a_button_saying_so():
     _, event = an_event(full=True)
     async with browser(my_seat_at(event, "waitlisted"), ME) as page:

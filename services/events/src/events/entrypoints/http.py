@@ -210,6 +210,9 @@ class RegistrationOut(BaseModel):
 class MyRegistrationOut(RegistrationOut):
     event: EventOut
     waitlist_position: int | None = Field(description="The place on the event's waitlist (from 1), while on it")
+    removed: bool = Field(default=False, description="An organiser took the registrant off the roster (its status: "
+                                                     "cancelled)")
+    removal_reason: str | None = Field(default=None, description="Why, as the organiser told the registrant")
 
 
 class RosterEntry(BaseModel):
@@ -572,7 +575,10 @@ async def record_attendance(event_id: UUID, body: AttendanceIn, caller: Caller, 
 async def my_registrations(caller: Caller, unit: UnitOfWork) -> list[MyRegistrationOut]:
     if caller.person_id is None:
         raise forbidden("only a person has registrations")
-    return [MyRegistrationOut(**RegistrationOut.of(r).model_dump(), event=EventOut.of(e), waitlist_position=place)
+    # One's own removal, and why, as the email told it: the event's page says it too.
+    return [MyRegistrationOut(**RegistrationOut.of(r).model_dump(), event=EventOut.of(e), waitlist_position=place,
+                              removed=r.roster_status == "removed",
+                              removal_reason=r.removal_reason if r.roster_status == "removed" else None)
             for r, e, place in await handlers.registrations_of_person(caller.person_id, unit)]
 
 

@@ -33,11 +33,14 @@ from .web import (
 router = APIRouter(include_in_schema=False)
 
 
-async def _registrations(visitor: Visit) -> dict[str, dict]:
+async def _registrations(visitor: Visit, removed_too: bool = False) -> dict[str, dict]:
+    """The visitor's registrations held, by event; `removed_too`: one an organizer took them off, where they hold none
+    (an event's page says so, with why)."""
     if visitor.session is None or visitor.session.person_id is None:
         return {}
     found = await clients(visitor.request).my_registrations(visitor.who)
-    return {r["scheduled_event_id"]: r for r in found if r["status"] != "cancelled"}
+    held = {r["scheduled_event_id"]: r for r in found if removed_too and r.get("removed")}
+    return held | {r["scheduled_event_id"]: r for r in found if r["status"] != "cancelled"}
 
 
 @router.get("/events")
@@ -118,12 +121,14 @@ async def calendar_feed(token: str, visitor: Visiting) -> Response:
 async def _event_page(visitor: Visit, event_id: UUID, status: int = 200, **context) -> Response:
     api = clients(visitor.request)
     try:
-        event, mine = await asyncio.gather(api.event(visitor.who, event_id), _registrations(visitor))
+        event, mine = await asyncio.gather(api.event(visitor.who, event_id), _registrations(visitor, removed_too=True))
     except ServiceError as error:
         if error.status in (403, 404, 422):
             return render(visitor, "not_found.html", 404)
         raise
     registration = mine.get(str(event_id))
+    removed = registration if registration and registration["status"] == "cancelled" else None
+    registration = None if removed else registration
     link = None
     if registration and registration["status"] == "confirmed" and event["is_virtual"]:
         link = await api.join_link(visitor.who, event_id)
@@ -144,7 +149,7 @@ async def _event_page(visitor: Visit, event_id: UUID, status: int = 200, **conte
                             and str(session.chapter_id) != event["chapter_id"])
     # Also the answer to its forms: switching language goes back to the event, not to where the form posted.
     return render(visitor, template, status, event=event, registration=registration, join_link=link, over=over,
-                  started=started, registration_closed=closed, here=f"/events/{event_id}", chapter=chapter,
+                  started=started, removed=removed, registration_closed=closed, here=f"/events/{event_id}", chapter=chapter,
                   another_chapters=another_chapters, **context)
 
 
