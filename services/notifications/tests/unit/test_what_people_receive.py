@@ -269,13 +269,20 @@ async def test_a_registrant_who_cancels_is_told_so_with_the_entry_taken_out_of_t
     assert told["lee"].attachments == ()
 
 
-async def test_those_still_waiting_when_an_event_took_place_are_told_they_did_not_get_a_seat():
+async def waiting_for(starts, language: str = "en"):
+    """A unit of work where Sam, reading `language`, waits on the waitlist of a workshop starting at `starts` (told so
+    already); and Sam's registration."""
     uow = new_uow()
-    sam = await person(uow, "Sam Okafor")
-    event = workshop(NOW - timedelta(hours=3))
+    sam = await person(uow, "Sam Okafor", language=language)
+    event = workshop(starts)
     await handlers.event_published(event, uow)
     waiting = await registered(uow, event, sam, status="waitlisted")
     await sent(uow)
+    return uow, waiting
+
+
+async def test_those_still_waiting_when_an_event_took_place_are_told_they_did_not_get_a_seat():
+    uow, waiting = await waiting_for(NOW - timedelta(hours=3))
     await handlers.waitlist_closed(ev.WaitlistClosed(**waiting), uow)
     await handlers.waitlist_closed(ev.WaitlistClosed(**waiting), uow)  # a repeat says nothing more
     [told] = await sent(uow)
@@ -285,12 +292,7 @@ async def test_those_still_waiting_when_an_event_took_place_are_told_they_did_no
 async def test_a_seat_given_at_the_door_once_the_event_began_is_said_so_not_as_a_place_that_freed_up():
     # Seated and checked in at the door, a student read "A place freed up, and it is yours. The calendar entry is
     # attached", as if promoted at home before it began.
-    uow = new_uow()
-    sam = await person(uow, "Sam Okafor")
-    event = workshop(NOW - timedelta(minutes=20))
-    await handlers.event_published(event, uow)
-    waiting = await registered(uow, event, sam, status="waitlisted")
-    await sent(uow)
+    uow, waiting = await waiting_for(NOW - timedelta(minutes=20))
     await handlers.registration_promoted(ev.RegistrationPromotedV2(**waiting, occurred_at=NOW - timedelta(minutes=5)),
                                          uow)
     [told] = await sent(uow)
@@ -308,12 +310,7 @@ async def test_a_seat_given_at_the_door_once_the_event_began_is_said_so_not_as_a
 async def test_those_still_waiting_when_an_event_is_marked_held_while_it_runs_are_not_told_it_is_over(
         language, said, unsaid):
     # A coordinator may mark an event held once it has begun, before it ends.
-    uow = new_uow()
-    sam = await person(uow, "Sam Okafor", language=language)
-    event = workshop(NOW - timedelta(minutes=30))
-    await handlers.event_published(event, uow)
-    waiting = await registered(uow, event, sam, status="waitlisted")
-    await sent(uow)
+    uow, waiting = await waiting_for(NOW - timedelta(minutes=30), language)
     await handlers.waitlist_closed(ev.WaitlistClosed(**waiting), uow)
     [told] = await sent(uow)
     assert said in " ".join(told.text.split()) and unsaid not in told.text
