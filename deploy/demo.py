@@ -125,12 +125,16 @@ async def main() -> None:
             mentor = (await profiles.post("/v1/people", json={
                 "display_name": "Dr. Ana Reyes", "email": f"ana.reyes.{tag}@example.org", "stage": "resident",
                 "pronouns": "she/her", "specialties": ["emergency_medicine"],
+                # The languages they meet in, as sign-up asks everyone: one who lists none rules nobody out, and a
+                # Spanish-only mentee signing up to try the demo was paired with Ana, who meets in English.
+                "languages": ["en"],
                 "support_areas": ["applications_and_interviews", "career_planning"],
                 "bio": "Emergency medicine resident; first in my family to go to college.",
             })).json()
             mentee = (await profiles.post("/v1/people", json={
                 "display_name": "Sam Okafor", "email": f"sam.okafor.{tag}@example.org", "stage": "undergraduate",
                 "specialties": ["emergency_medicine"], "support_areas": ["applications_and_interviews"],
+                "languages": ["en"],
             })).json()
             say("People signed up",
                 f"mentor {mentor['display_name']} (resident), mentee {mentee['display_name']} (undergraduate)")
