@@ -2034,8 +2034,8 @@ async def test_a_program_whose_members_other_teams_see_says_so_before_joining_an
                       "how to reach you, or what you told us about who you are.")
     assert what_teams_see in " ".join(the_choice_of(to_join, ANYONE_MAY_MENTOR).split())
     # An affinity program's name tells them something of whoever joins it: said by that name.
-    assert "Its name, “Career day mentors”, tells them whatever it says about its members; the reasons they see " \
-           "never include what you told us about who you are." in " ".join(the_choice_of(to_join, ANYONE_MAY_MENTOR).split())
+    assert "The program's name (“Career day mentors”) may tell them something about its members too; the reasons " \
+           "they see never include what you told us about who you are." in " ".join(the_choice_of(to_join, ANYONE_MAY_MENTOR).split())
     assert "Teams that work with us" not in the_choice_of(to_join, PROGRAM)
     assert "Who sees that you take part Its coordinators and the people you are paired with. Nobody outside the " \
            "platform is told." in kept
