@@ -930,6 +930,19 @@ async def sent_batch_by_batch(uow, mailer: LastFirstMailer, batches: int = 3) ->
     return mailer.sent
 
 
+async def test_a_pair_just_paired_is_told_either_may_write_first_and_to_log_the_meeting_once_met():
+    # Neither the email nor the page said who reaches out, nor that a meeting is logged on the platform.
+    uow = new_uow()
+    mentee, mentor = await person(uow, "Sam Okafor"), await person(uow, "Ana Reyes")
+    pair = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor)
+    await handlers.pairing_confirmed(ma.PairingConfirmedV4(**pair, score=80, reason_codes=[], pairing_kind="general",
+                                                           term_ends_at=NOW + timedelta(days=300)), uow)
+    told = await sent(uow)
+    assert len(told) == 2 and all(
+        "Either of you may write first; once you have met, log it on your mentorship's page." in " ".join(m.text.split())
+        for m in told)
+
+
 @pytest.mark.parametrize("what_follows", ["waitlisted", "paired again", "proposed again"])
 async def test_a_mentee_whose_mentorship_ended_for_goals_met_reads_that_it_ended_before_what_follows_it(what_follows):
     uow = new_uow()

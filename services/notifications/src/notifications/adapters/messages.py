@@ -649,9 +649,11 @@ class _Composer:
         return [words[reason] for reason in self.c.get("reason_codes") or [] if reason in words]
 
     def _first_steps(self) -> str:
-        return self._("A first conversation in the next two weeks is a good start; after that, %(program)s suggests "
-                      "meeting %(cadence)s (a video or phone call is fine).") % {
-            "program": self.program, "cadence": self.cadence()}
+        # What to do now, not only how often: who writes first was left to guess, and a meeting had to be logged.
+        return (self._("A first conversation in the next two weeks is a good start; after that, %(program)s suggests "
+                       "meeting %(cadence)s (a video or phone call is fine).") % {
+            "program": self.program, "cadence": self.cadence()} + " "
+            + self._("Either of you may write first; once you have met, log it on your mentorship's page."))
 
     def _mentorship_link(self, label: str) -> Action:
         return Action(label, self.links.to("mentorship", pairing_id=self.id("pairing_id")))
