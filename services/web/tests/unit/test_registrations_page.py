@@ -73,7 +73,7 @@ async def test_an_event_held_or_called_off_before_its_end_is_not_coming_up(state
                                               ("published", -timedelta(days=3))])
 async def test_a_place_on_the_waitlist_of_an_event_that_is_over_says_no_place_was_given(state, starts_in):
     text = await listed(registration("Residency panel", starts_in, status="waitlisted", state=state, place=1))
-    assert "You were on the waitlist and were not given a place." in text
+    assert "You were on the waitlist and did not get a seat." in text
     assert "You are number 1" not in text and "You are on the waitlist" not in text
 
 
@@ -83,7 +83,9 @@ async def test_the_page_of_an_event_held_while_one_waited_says_no_place_was_give
     services = Services({f"GET /v1/events/{event['id']}": event, "GET /v1/registrations/mine": [waited]})
     async with browser(services, ME) as page:
         text = (await page.get(f"/events/{event['id']}")).text
-    assert "You were on the waitlist and were not given a place." in text and "This event is over." in text
+    # Marked held half an hour in, it runs on: over is not what it is, closed is.
+    assert "You were on the waitlist and did not get a seat." in text and "This event is over." not in text
+    assert "Its organizers have marked it held: its waitlist is closed." in text
     assert "You are number 1" not in text
 
 

@@ -142,6 +142,7 @@ async def _event_page(visitor: Visit, event_id: UUID, status: int = 200, **conte
     now = datetime.now(UTC)
     over = _over(event, now)
     started = datetime.fromisoformat(event["starts_at"]) <= now
+    ended = datetime.fromisoformat(event["ends_at"]) <= now  # marked held, it may still be running
     closed = datetime.fromisoformat(event["registration_deadline"]) <= now
     session = visitor.session
     # events would refuse the registration (not_in_chapter): say so rather than offer it
@@ -149,7 +150,7 @@ async def _event_page(visitor: Visit, event_id: UUID, status: int = 200, **conte
                             and str(session.chapter_id) != event["chapter_id"])
     # Also the answer to its forms: switching language goes back to the event, not to where the form posted.
     return render(visitor, template, status, event=event, registration=registration, join_link=link, over=over,
-                  started=started, removed=removed, registration_closed=closed, here=f"/events/{event_id}", chapter=chapter,
+                  started=started, ended=ended, removed=removed, registration_closed=closed, here=f"/events/{event_id}", chapter=chapter,
                   another_chapters=another_chapters, **context)
 
 
