@@ -88,7 +88,9 @@ async def test_a_waitlist_place_keeps_the_day_it_was_sent_with_and_says_the_even
     assert when(waitlisted) == THURSDAY_TWO_TO_FOUR
     assert ("Where", "Room 2") in [(d.label, d.value) for d in waitlisted.details]
     assert waitlisted.paragraphs == ["Personal statements is full. You are number 1 on its waitlist; we will email "
-                                     "you if a place frees up.", "The event has changed since: see its page."]
+                                     "you if a place frees up before it starts. Once it has started, its organizers "
+                                     "give a place that frees up to someone at the door.",
+                                     "The event has changed since: see its page."]
     assert waitlisted.action is not None and waitlisted.action.url == f"{WEB}/events/{event.scheduled_event_id}?lang=en"
 
 

@@ -1099,8 +1099,10 @@ class _Composer:
         return Message(self.about_event(_("On the waitlist for %(title)s: position %(position)s"),
                                         _("On the waitlist for an event on %(day)s: position %(position)s"),
                                         position=values["position"]),
+                       # Once it has begun, nobody is promoted by themselves: a seat is given at the door then.
                        [_("%(title)s is full. You are number %(position)s on its waitlist; we will email you if a "
-                          "place frees up.") % values],
+                          "place frees up before it starts. Once it has started, its organizers give a place that "
+                          "frees up to someone at the door.") % values],
                        self.event_details(), self._event_link(_("See the event or leave the waitlist")))
 
     def registration_cancelled(self) -> Message:
