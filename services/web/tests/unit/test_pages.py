@@ -2032,10 +2032,11 @@ async def test_a_program_whose_members_other_teams_see_says_so_before_joining_an
     what_teams_see = ("Teams that work with us see, by a number that is not your name, that you joined this program, "
                       "your stage of training, and whom you are paired with, why, and how it ends; never your name, "
                       "how to reach you, or what you told us about who you are.")
-    assert what_teams_see in " ".join(the_choice_of(to_join, ANYONE_MAY_MENTOR).split())
+    shared_choice = " ".join(the_choice_of(to_join, ANYONE_MAY_MENTOR).split())
+    assert what_teams_see in shared_choice
     # An affinity program's name tells them something of whoever joins it: said by that name.
     assert "The program's name (“Career day mentors”) may tell them something about its members too; the reasons " \
-           "they see never include what you told us about who you are." in " ".join(the_choice_of(to_join, ANYONE_MAY_MENTOR).split())
+           "they see never include what you told us about who you are." in shared_choice
     assert "Teams that work with us" not in the_choice_of(to_join, PROGRAM)
     assert "Who sees that you take part Its coordinators and the people you are paired with. Nobody outside the " \
            "platform is told." in kept

@@ -150,7 +150,8 @@ async def _event_page(visitor: Visit, event_id: UUID, status: int = 200, **conte
                             and str(session.chapter_id) != event["chapter_id"])
     # Also the answer to its forms: switching language goes back to the event, not to where the form posted.
     return render(visitor, template, status, event=event, registration=registration, join_link=link, over=over,
-                  started=started, ended=ended, removed=removed, registration_closed=closed, here=f"/events/{event_id}", chapter=chapter,
+                  started=started, ended=ended, removed=removed, registration_closed=closed,
+                  here=f"/events/{event_id}", chapter=chapter,
                   another_chapters=another_chapters, **context)
 
 
