@@ -45,8 +45,8 @@ async def test_once_begun_a_free_seat_is_given_to_someone_waiting_at_the_door_wh
     assert [(c.method, c.path) for c in s.calls_to("events") if c.method != "GET"] == [
         ("POST", f"/v1/events/{event['id']}/registrations/{waiting['id']}/seat-at-the-door")]
     if htmx:
-        assert answer.text.lstrip().startswith(f'<li id="p-{waiting["id"]}"') and "Undo: Cleo Waiting" in answer.text
-        assert 'data-announce="Cleo Waiting is checked in."' in answer.text
+        assert answer.headers["hx-retarget"] == "#check-in-list" and "Undo: Cleo Waiting" in row_of(answer.text, waiting)
+        assert 'data-announce="Cleo Waiting is checked in."' in row_of(answer.text, waiting)
         assert '<p class="lead" id="arrived" hx-swap-oob="true">1 of 2 checked in.</p>' in answer.text
     else:
         assert (answer.status_code, answer.headers["location"]) == (
@@ -170,3 +170,20 @@ async def test_a_seat_offered_to_someone_not_first_in_line_says_who_is_ahead_of_
     assert second in row_of(listed, dana) and third in row_of(listed, eli)
     assert third in row_of(found, eli)
     assert "ahead" not in row_of(listed, cleo) and "antes" not in row_of(listed, cleo)
+
+
+async def test_a_seat_given_with_htmx_answers_the_whole_list_so_no_one_else_is_still_offered_the_seat_just_given(
+        world):
+    event, cleo = begun(world, seats_free=1), world["waiting"]
+    dana = another_waiting(world, "Dana Later")
+    async with as_(world, "coordinator")[0] as page:
+        answer = await page.post(f"/console/events/{event['id']}/check-in/{cleo['id']}",
+                                 data={"csrf": CSRF, "seat": "1"}, headers={"hx-request": "true"})
+
+    assert (answer.headers["hx-retarget"], answer.headers["hx-reswap"]) == ("#check-in-list", "outerHTML")
+    listed = answer.text
+    assert listed.lstrip().startswith('<ul class="check-in" id="check-in-list">')
+    assert "Undo: Cleo Waiting" in row_of(listed, cleo) and "data-focus" in row_of(listed, cleo)
+    assert f'id="p-{dana["id"]}"' not in listed, "no seat is left to give Dana: the unsearched list lists nobody waiting"
+    assert listed.count("data-focus") == 1
+    assert '<p id="seats" hx-swap-oob="true">No seat is free. 1 person is waiting for a seat.</p>' in listed

@@ -707,6 +707,11 @@ def _folded(name: str) -> str:
 
 
 async def _check_in_page(desk: Desk, event_id: UUID, q: str = "", status: int = 200, **context: Any) -> Response:
+    return desk.render("console/check_in.html", status, **await _check_in_list(desk, event_id, q), **context)
+
+
+async def _check_in_list(desk: Desk, event_id: UUID, q: str) -> dict[str, Any]:
+    """What the check-in page lists, found by `q` if searched, and its counts."""
     event, roster = await asyncio.gather(
         desk.api.call("events", "GET", f"/v1/events/{event_id}", desk.staff),
         desk.api.call("events", "GET", f"/v1/events/{event_id}/registrations", desk.staff))
@@ -731,9 +736,9 @@ async def _check_in_page(desk: Desk, event_id: UUID, q: str = "", status: int = 
     # whole waitlist is listed only while a seat can be given to whoever of them came: before the event begins a
     # seat freed goes to the first waiting by itself, and the count of those waiting says enough.
     waiting = found(queue) if searched else (queue if door == "give" and _started(event) else [])
-    return desk.render("console/check_in.html", status, event=event, entries=shown, names=names, q=q,
-                       waiting=waiting, cancelled=found(cancelled), arrived=arrived, expected=len(entries),
-                       opens_later=opens_later, door=door, **_seats(event, entries, queue), **context)
+    return {"event": event, "entries": shown, "names": names, "q": q, "waiting": waiting, "cancelled": found(cancelled),
+            "arrived": arrived, "expected": len(entries), "opens_later": opens_later, "door": door,
+            **_seats(event, entries, queue)}
 
 
 def _seats(event: dict, seated: list[dict], queue: list[dict]) -> dict[str, Any]:
@@ -787,6 +792,13 @@ async def check_in(event_id: UUID, person_id: UUID, desk: Console, posted: Form)
         if not _refused(failed):
             raise
         error = await _refusal(desk, failed, event_id)
+    if seat and desk.request.headers.get("hx-request") == "true":
+        # A seat given (or refused) changes every row waiting: whether a seat is left to give them, who is ahead.
+        listed = desk.render("console/_check_in_list_answer.html", focused=str(person_id),
+                             errors={str(person_id): error} if error else {},
+                             **await _check_in_list(desk, event_id, text(posted, "q", 100)))
+        listed.headers.update({"HX-Retarget": "#check-in-list", "HX-Reswap": "outerHTML"})
+        return listed
     if desk.request.headers.get("hx-request") == "true":
         event, roster = await asyncio.gather(
             desk.api.call("events", "GET", f"/v1/events/{event_id}", desk.staff),
