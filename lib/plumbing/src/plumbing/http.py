@@ -252,8 +252,14 @@ class RequestContext:
 
 
 def _route_path(served: list[dict]) -> str:
-    """The template of the route that served the request (never its raw path, which holds ids)."""
-    return getattr(served[-1].get("route"), "path", "unmatched")
+    """The template of the route that served the request (never its raw path, which holds ids). A mounted app (the
+    web's static files) names no route: its prefix does, so that its files are not counted with paths nothing
+    matched."""
+    scope = served[-1]
+    if (route := scope.get("route")) is not None:
+        return getattr(route, "path", "unmatched")
+    mounted = scope.get("root_path", "")[len(scope.get("app_root_path", "")):]
+    return f"{mounted}/{{path}}" if mounted else "unmatched"
 
 
 def _replaying(body: list[dict], receive):

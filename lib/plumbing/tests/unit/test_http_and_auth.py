@@ -353,3 +353,20 @@ async def test_metrics_show_the_process_memory_open_files_and_asyncio_tasks_a_so
     assert figures["process_resident_memory_bytes"] > 1_000_000
     assert figures["process_open_fds"] >= 3
     assert figures["asyncio_tasks"] >= 1  # at least the task answering this request
+
+
+async def test_a_file_served_by_a_mounted_app_is_counted_under_its_mount_not_with_the_paths_nothing_matched():
+    # An operator tells a missing page from a stylesheet by route (the web's static files are a mount).
+    async def files(scope, receive, send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/css")]})
+        await send({"type": "http.response.body", "body": b"main{}"})
+
+    service = FakeService()
+    app = create_app(service, [router], title="fake")
+    app.mount("/static", files, name="static")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        assert (await http.get("/static/site.css")).status_code == 200
+        assert (await http.get("/no/such/page")).status_code == 404
+    sample = service.metrics.registry.get_sample_value
+    assert sample("http_requests_total", {"method": "GET", "route": "/static/{path}", "status": "200"}) == 1
+    assert sample("http_requests_total", {"method": "GET", "route": "unmatched", "status": "404"}) == 1
