@@ -71,6 +71,9 @@ def configure(service: str, level: str = "INFO") -> None:
     root.setLevel(level)
     logging.captureWarnings(True)  # a library's warning as a JSON line, not plain text on stderr
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    # httpx says every call it makes at INFO, as free text holding its URL (people's ids in a query): our own lines
+    # say what a call was for, under the request's correlation id.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     # FastStream's own logger writes plain coloured text on a handler of its own, bypassing this one.
     framework = logging.getLogger("faststream")
     framework.handlers[:] = []

@@ -25,6 +25,9 @@ class Metrics:
                                     registry=registry)
         self.consumer_lag = Gauge("consumer_lag", "Messages behind the end of each partition", ["topic", "partition"],
                                   registry=registry)
+        # A lag that cannot be measured keeps its last value: when it last was says whether to trust it.
+        self.consumer_lag_measured_at = Gauge("consumer_lag_measured_at_seconds", "When this instance last measured "
+                                              "its consumer group's lag (Unix time; 0 until it has)", registry=registry)
         self.consumer_restarts = Counter("consumer_restarts_total", "Subscribers restarted after they stalled",
                                          registry=registry)
         # Before its Kafka side is up, an instance publishes nothing and has no lag to show: this says so.

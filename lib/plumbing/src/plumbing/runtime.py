@@ -490,10 +490,11 @@ async def _watch_consumer(service: Service) -> None:
                 await admin.close()
             await asyncio.sleep(interval)
     watch = StallWatch(service.settings.consumer_stall_seconds)
+    failing = False  # said once when measuring starts failing, and once when it works again
     try:
         while True:
             lags: dict[TopicPartition, int] = {}
-            with contextlib.suppress(Exception):
+            try:
                 committed = await admin.list_consumer_group_offsets(service.settings.consumer_group)
                 partitions = await partitions_of(options, topics)
                 starts = await reader.beginning_offsets(partitions)
@@ -504,6 +505,17 @@ async def _watch_consumer(service: Service) -> None:
                     # messages all expired before the group read them would look behind for ever.
                     lags[tp] = end - max(done.offset if done and done.offset >= 0 else 0, starts.get(tp, 0))
                     service.metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lags[tp])
+                service.metrics.consumer_lag_measured_at.set_to_current_time()
+                if failing:
+                    log.info("the consumer lag is measured again", extra={"group": service.settings.consumer_group})
+                failing = False
+            except Exception as error:  # noqa: BLE001 - whatever the cause, the lag stays unmeasured: said, not raised
+                if not failing:
+                    log.warning("the consumer lag could not be measured: consumer_lag keeps its last value until it "
+                                "is (consumer_lag_measured_at_seconds says when it last was)",
+                                extra={"group": service.settings.consumer_group, "error_type": type(error).__name__,
+                                       "error": str(error)})
+                failing = True
             waiting = sum(lags.get(tp, 0) for tp in consumer.assigned()) if lags and service.consuming else 0
             if watch.stalled(consumer.idle_for(), waiting):
                 log.error("the consumer has stalled: %d messages wait on its partitions and it has taken none for "

@@ -42,3 +42,10 @@ def test_a_kafka_group_still_forming_is_a_warning_not_an_error(written, complain
     logging.getLogger("aiokafka.consumer.group_coordinator").error(complaint)
     logging.getLogger("aiokafka.consumer.group_coordinator").error("Unexpected error in heartbeat routine")
     assert [line["level"] for line in written()] == ["warning", "error"]
+
+
+def test_an_http_clients_line_for_each_call_it_makes_is_left_out_its_failures_kept(written):
+    # httpx's INFO line is free text holding the URL called, people's ids in its query, and no correlation id.
+    logging.getLogger("httpx").info('HTTP Request: GET http://profiles/v1/data-keys?person_id=c01d "HTTP/1.1 200 OK"')
+    logging.getLogger("httpx").warning("a connection was dropped")
+    assert [line["msg"] for line in written()] == ["a connection was dropped"]
