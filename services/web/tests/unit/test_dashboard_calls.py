@@ -7,6 +7,7 @@ The services are played by an HTTP transport answering as their APIs do; any oth
 from __future__ import annotations
 
 import contextvars
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -190,8 +191,11 @@ async def test_a_partners_answer_about_who_they_are_reads_in_the_readers_languag
                         labels.IDENTITY_SUGGESTIONS)
     base = {"csrf": "x", "session": None, "tz": "UTC", "path": "/", "labels": labels, "signed_in": True,
             "htmx": False, "oidc_name": None}
-    english = renderer.render("en", "dashboard.html", {**page, **base, "pairings": [mentoring], "lang": "en"})
-    spanish = renderer.render("es", "dashboard.html", {**page, **base, "pairings": [mentoring], "lang": "es"})
+    # As on the mentorship's own page (`detail`): the home page does not show them at all (below).
+    english = renderer.render("en", "dashboard.html", {**page, **base, "pairings": [mentoring], "lang": "en",
+                                                       "detail": True})
+    spanish = renderer.render("es", "dashboard.html", {**page, **base, "pairings": [mentoring], "lang": "es",
+                                                       "detail": True})
     assert "First in my family to go to college: Yes" in english and "Sí" not in english
     assert "Afro-Caribbean" in english and "Afro-Caribbean" in spanish, "their own words stay theirs"
     assert "Gender identity: Woman" in english and "Mujer" in spanish
@@ -260,3 +264,23 @@ async def test_a_mentor_waiting_for_approval_reads_that_nobody_is_proposed_until
             "htmx": False, "oidc_name": None, "lang": language}
     html = renderer.render(language, "dashboard.html", {**page, **base})
     assert said in " ".join(html.replace("&#39;", "'").split())
+
+
+async def test_what_a_partner_shared_about_who_they_are_is_folded_away_on_their_page_and_not_on_the_home_page():
+    # A mentor opens the home page on a ward's shared screen: someone not out shared it with them, not with the ward.
+    _, visitor, _ = services()
+    page = await dashboard(visitor)
+    mentoring = next(v for v in page["pairings"] if v["role"] == "mentor")
+    mentoring["partner"] = {**partner(str(uuid4())), "display_name": "Dee Q", "identity": {"sexual_orientation": "Pansexual"}}
+    renderer = Renderer(Path(web.__file__).parent / "templates", Path(web.__file__).parent / "translations",
+                        labels.IDENTITY_SUGGESTIONS)
+    base = {"csrf": "x", "session": None, "tz": "UTC", "path": "/", "labels": labels, "signed_in": True,
+            "htmx": False, "oidc_name": None, "lang": "en", "pairings": [mentoring]}
+    home = renderer.render("en", "dashboard.html", {**page, **base})
+    own_page = renderer.render("en", "dashboard.html", {**page, **base, "detail": True})
+
+    assert "Pansexual" not in home and "Sexual orientation" not in home
+    assert f'<a href="/mentorships/{mentoring["id"]}#shared">What Dee Q chose to share with you</a>' in home
+    folded = re.search(r'<details id="shared">(.*?)</details>', own_page, re.S)[1]
+    assert "<summary>What Dee Q chose to share with you</summary>" in folded
+    assert "Sexual orientation: Pansexual" in folded and own_page.count("Pansexual") == 1
