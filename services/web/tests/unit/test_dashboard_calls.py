@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import re
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -284,3 +285,13 @@ async def test_what_a_partner_shared_about_who_they_are_is_folded_away_on_their_
     folded = re.search(r'<details id="shared">(.*?)</details>', own_page, re.S)[1]
     assert "<summary>What Dee Q chose to share with you</summary>" in folded
     assert "Sexual orientation: Pansexual" in folded and own_page.count("Pansexual") == 1
+
+
+async def test_a_mentorship_in_a_program_just_left_is_not_shown_as_going_on_while_matching_ends_it(monkeypatch):
+    # Leaving withdraws the enrollment at once; matching ends its mentorships a moment later, from the event.
+    left = [{**e, "active": False} if e["role"] == "mentor" else e for e in ENROLLMENTS]
+    monkeypatch.setattr(sys.modules[__name__], "ENROLLMENTS", left)
+    _, visitor, _ = services()
+    page = await dashboard(visitor)
+    assert [v["id"] for v in page["pairings"]] == [MY_PAIRING["id"]]
+    assert page["actions"] == [] and page["mentoring"] == []

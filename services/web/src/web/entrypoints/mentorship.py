@@ -245,7 +245,12 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
         api.overview(who, me), api.partners(who, me), api.enrollments(who, me), _programs_by_id(visitor))
     pairings = overview["pairings"]
     programs = await _programs_by_id(visitor, naming=[x["program_id"] for x in (*pairings, *enrollments)])
-    live = [p for p in pairings if p["status"] in LIVE]
+    # Leaving a program withdraws the enrollment at once, and matching ends its mentorships a moment later: one just
+    # left is not shown as going on meanwhile.
+    left = ({(e["program_id"], e["role"], e["pairing_kind"]) for e in enrollments if not e["active"]}
+            - {(e["program_id"], e["role"], e["pairing_kind"]) for e in enrollments if e["active"]})
+    live = [p for p in pairings if p["status"] in LIVE and (
+        p["program_id"], "mentee" if p["mentee_id"] == str(me) else "mentor", p["pairing_kind"]) not in left]
     known = {p["id"]: p for p in partners}
     # Each overview entry says whether its mentee and its mentor accepted: it is the pairing's detail here.
     today = _today(visitor)
