@@ -156,6 +156,35 @@ def test_a_mentee_withdraws_their_own_request_and_nothing_else_is_a_withdrawal()
         assert refused.value.field == "reason_code" and pairing.status != "declined"
 
 
+@pytest.mark.parametrize(("ended_by", "reason", "keeps_place"), [
+    ("mentor", "withdrawn", True),  # their mentor left the program
+    ("mentor", "mentor_suspended", True),
+    ("mentor", "person_erased", True),
+    ("mentor", "schedule_conflict", True),
+    ("program", "conduct", True),  # a coordinator ended it: nothing says it was the mentee's doing
+    ("mentee", "conduct", True),  # they reported their mentor
+    ("mentee", "not_responding", True),
+    ("mentor", "conduct", False),  # their mentor reported them
+    ("mentor", "not_responding", False),
+    ("mentee", "schedule_conflict", False),
+    ("mentor", "goals_met", False),  # it ran its course: they rest
+    ("program", "goals_met", False),
+])
+def test_a_mentee_keeps_their_place_on_the_waitlist_when_their_mentorship_ends_through_no_doing_of_theirs(
+        ended_by, reason, keeps_place):
+    mentorship = proposal()
+    mentorship.accept("program", PROGRAM, NOW)
+    mentorship.end(reason, ended_by)
+    assert mentorship.keeps_mentee_place() is keeps_place
+
+
+def test_a_mentee_whose_mentorship_completed_its_term_waits_from_when_they_ask_again():
+    mentorship = proposal()
+    mentorship.accept("program", PROGRAM, NOW)
+    mentorship.term_over()
+    assert not mentorship.keeps_mentee_place()
+
+
 def test_a_program_that_weighs_only_specialty_scores_a_shared_specialty_one_hundred():
     mentee = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.UNDERGRADUATE, specialties=["psychiatry"])
     mentor = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=S.ATTENDING, specialties=["psychiatry"])

@@ -178,6 +178,12 @@ def rests_its_mentee(closed_reason: str | None) -> bool:
     return closed_reason in (GOALS_MET, TERM_COMPLETED)
 
 
+# Why one of a pairing's people ended it that lays it at the other's door: the other's conduct (`CONDUCT`), or the
+# other stopped answering.
+NOT_RESPONDING = "not_responding"
+THE_OTHERS_DOING = (CONDUCT, NOT_RESPONDING)
+
+
 # Whoever has yet to answer is reminded once, this long before it lapses (halfway, for a shorter time to answer).
 ANSWER_REMINDER_BEFORE = timedelta(days=3)
 
@@ -283,14 +289,33 @@ class Pairing:
         self.status, self.closed_reason = "lapsed", reason_code
 
     def keeps_mentee_place(self) -> bool:
-        """Whether, as it closes, its mentee keeps their place on the waitlist: a proposal or a request that never
-        began, closed through no doing of theirs (its mentor declined it or let it lapse once they had accepted, or
-        the program withdrew it). Anything else puts them at the back, waiting from now."""
-        if self.confirmed_at is not None:
-            return False
+        """Whether, as it closes, its mentee keeps their place on the waitlist: the queue is in the order mentees
+        began waiting (`waiting_since`: their enrollment, unless a closing of their own put them at the back since),
+        and one it closed through no doing of theirs waits from then still, ahead of whoever came after them.
+
+        - A proposal or a request that never began: kept when its mentor declined it or let it lapse once the mentee
+          had accepted (their mentor leaving the program, suspended or erased declines or lapses it so too), or the
+          program withdrew it.
+        - A mentorship that began and was ended early: kept when its mentor ended it (for themselves, or by leaving
+          the program, being suspended from mentoring in it or erased), or the program (a coordinator) did, or the
+          mentee did for their mentor's doing (`THE_OTHERS_DOING`: reporting their conduct, or that they stopped
+          answering); not when the mentor ended it for the mentee's doing.
+        - One that ran its course (goals met, whoever said so, or its term completed) leaves the mentee resting, and
+          waiting from when they ask for another mentor.
+
+        Anything else (the mentee declining, ending it for any other reason, or letting a proposal lapse) puts them at
+        the back, waiting from now."""
         if self.status == "lapsed":
             return self.mentee_accepted
-        return self.status == "declined" and self.closed_by in ("mentor", "program")
+        if self.status == "declined":
+            return self.closed_by in ("mentor", "program")
+        if self.status != "ended" or rests_its_mentee(self.closed_reason):
+            return False
+        if self.closed_by == "mentee":
+            return self.closed_reason in THE_OTHERS_DOING
+        if self.closed_by == "mentor":
+            return self.closed_reason not in THE_OTHERS_DOING
+        return self.closed_by == "program"
 
     def end(self, reason_code: str, by: Acceptor) -> None:
         self._refuse_unless(("active",), "ended")

@@ -35,8 +35,11 @@ def offer_room(program_id: UUID, uow: MatchingUnitOfWorkPort, only_mentees: list
 
 
 async def put_back(pairing: Pairing, uow: MatchingUnitOfWorkPort) -> None:
-    """The mentee of a pairing that just closed waits again, from now (or, one it never began for through no doing of
-    theirs, from when they did), and room is offered in its program."""
+    """The mentee of a pairing that just closed waits again, and room is offered in its program: from when they
+    waited before it, their place kept, when it closed through no doing of theirs (their mentor declined, ended it or
+    left; the program withdrew or ended it), else from now, at the back (`Pairing.keeps_mentee_place` says which).
+    Those who waited behind them are one place further back: the places told from now on (this mentee's too, told as
+    the transaction commits) and looked up count them there."""
     await uow.waitlist.back_to_waiting(pairing.mentee_enrollment_id, keep_place=pairing.keeps_mentee_place())
     offer_room(pairing.program_id, uow, after_closing=closed_pairings([pairing]))
 

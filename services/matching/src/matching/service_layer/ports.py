@@ -196,7 +196,8 @@ class WaitlistRepository(Protocol):
     async def mark_announced(self, enrollment_ids: list[UUID]) -> None: ...
 
     async def back_to_waiting(self, mentee_enrollment_id: UUID | None, keep_place: bool = False) -> None:
-        """The back of the queue (or, `keep_place`, the place they had), to be told their place again."""
+        """The back of the queue, waiting from now (or, `keep_place`, the place they had: waiting from when they did
+        before), to be told their place again."""
 
 
 class PairingsRepository(Protocol):
