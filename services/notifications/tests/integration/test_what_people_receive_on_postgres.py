@@ -251,7 +251,7 @@ async def test_a_declined_request_is_told_as_a_request_and_a_declined_proposal_a
                                                                               reason_code="schedule_conflict"))
         subjects.append([m.subject for m in await platform.sent_to(mentee)][-1])
 
-    assert subjects == ["A request was declined", "A proposed pairing will not go ahead"]
+    assert subjects == ["Your request will not go ahead", "A proposed pairing will not go ahead"]
 
 
 async def test_a_waitlist_place_announced_with_the_end_of_a_mentorship_goes_only_once_the_ending_has(platform):

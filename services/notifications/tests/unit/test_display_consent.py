@@ -160,7 +160,8 @@ async def test_a_mentee_who_asks_mentor_after_mentor_learns_nothing_of_one_who_d
     assert len(to_mentee) == 3
     mentors = who(declines, "Ana Reyes", SHOWN, ANA, "en") + who(silent, "Lee Chen", SHOWN, lee, "en")
     assert [said for told in to_mentee for said in mentors if said in told] == []
-    assert any("The proposed mentor declined the pairing in your program." in told for told in to_mentee)
+    assert any("The mentorship proposed to you in your program cannot go ahead: the mentor is not able to take it on."
+               in " ".join(told.split()) for told in to_mentee)
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -296,11 +297,12 @@ async def test_a_proposal_left_unanswered_tells_both_it_lapsed_naming_neither():
 @pytest.mark.parametrize(("awaiting", "requested", "to_mentee", "to_mentor"), [
     (["mentee", "mentor"], False, f"The proposed mentorship in {PROGRAM} was not answered in time",
      f"The proposed mentorship in {PROGRAM} was not answered in time"),
-    (["mentor"], False, f"The proposed mentor did not answer in time, so the proposed mentorship in {PROGRAM} has "
-                        "lapsed.", f"You did not answer the proposed mentorship in {PROGRAM} in time"),
+    (["mentor"], False, f"The mentorship proposed to you in {PROGRAM} has lapsed: the mentor did not answer in time.",
+     f"You did not answer the proposed mentorship in {PROGRAM} in time"),
     (["mentee"], False, f"You did not answer the proposed mentorship in {PROGRAM} in time",
      f"The proposed mentee did not answer in time, so the proposed mentorship in {PROGRAM} has lapsed."),
-    (["mentor"], True, f"Your request to a mentor in {PROGRAM} was not answered in time, so it has lapsed. You stay "
+    (["mentor"], True, f"Your request to a mentor in {PROGRAM} was not answered in time, so it has lapsed. Mentors "
+                       "are sometimes too busy to answer in time; it is not because of anything about you. You stay "
                        "in the program, and can ask another mentor.",
      f"You did not answer a mentee's request in {PROGRAM} in time, so it has lapsed."),
 ])

@@ -1123,14 +1123,17 @@ async def a_proposal_declined(declined_by: str, reason_code: str) -> tuple[Email
 async def test_a_proposal_one_of_the_pair_declined_is_still_told_as_their_decline():
     to_mentee, to_mentor = await a_proposal_declined("mentor", "no_longer_available")
     assert to_mentee.subject == to_mentor.subject == "A proposed pairing will not go ahead"
-    assert "The proposed mentor declined the pairing in your program." in to_mentee.text
+    # The mentee is told it cannot go ahead, not that they were declined (test_kind_words_to_mentees).
+    assert ("The mentorship proposed to you in your program cannot go ahead: the mentor is not able to take it on."
+            in " ".join(to_mentee.text.split()))
     assert "You declined the proposed pairing in your program." in to_mentor.text
     assert "coordinator" not in to_mentee.text + to_mentor.text
 
 
 async def test_a_mentor_whose_proposed_mentee_declined_is_told_another_will_be_proposed_not_thanked_for_it():
     _, to_mentor = await a_proposal_declined("mentee", "not_a_good_fit")
-    assert "The proposed mentee declined the pairing in your program." in to_mentor.text
+    assert ("The mentee proposed to you in your program has chosen not to go ahead with this mentorship."
+            in " ".join(to_mentor.text.split()))
     assert "We will propose another mentee to you when one fits." in to_mentor.text
     assert "Thank you" not in to_mentor.text
 
@@ -1444,9 +1447,11 @@ async def test_a_mentees_request_the_mentor_declined_is_told_to_both_as_a_reques
 
     told = {m.to: m for m in await sent(uow)}
     to_mentee, to_mentor = (told[uow.notifications.contacts[someone]["email"]] for someone in (mentee, mentor))
-    assert to_mentee.subject == to_mentor.subject == "A request in Pick your mentor was declined"
-    assert ("The mentor you asked in Pick your mentor declined your request. You stay in the program, and can ask "
-            "another mentor.") in " ".join(to_mentee.text.split())
+    assert to_mentee.subject == "Your request in Pick your mentor will not go ahead"
+    assert to_mentor.subject == "A request in Pick your mentor was declined"
+    assert ("The mentor you asked in Pick your mentor is not able to take on your request. This happens because of a "
+            "mentor's time, circumstances or fit, not because of anything about you. You stay in the program, and can "
+            "ask another mentor.") in " ".join(to_mentee.text.split())
     assert ("You declined a mentee's request in Pick your mentor. Thank you for answering."
             in " ".join(to_mentor.text.split()))
     assert "proposed" not in to_mentee.text + to_mentor.text

@@ -257,6 +257,16 @@ class _Composer:
                      "email you when one pairs you.")
         return _("You stay in the program, and we will look for another mentor for you.")
 
+    def _not_about_you(self) -> str:
+        """Said to a mentee whose mentor will not, or no longer, mentor them, where it holds: many are new to
+        medicine and under-represented in it, and a mentor's no reads to them as a judgement of who they are."""
+        return self._("This happens because of a mentor's time, circumstances or fit, not because of anything about "
+                      "you.")
+
+    def _too_busy_to_answer(self) -> str:
+        """Said to a mentee whose mentor let a proposal or a request lapse unanswered (`_not_about_you`)."""
+        return self._("Mentors are sometimes too busy to answer in time; it is not because of anything about you.")
+
     def _where_mentee_waits(self) -> Action:
         """The button of a message telling a mentee the proposal will not go ahead: where rounds pair, they wait
         again, and it goes where the waitlist email's does (`mentee_waitlisted`); else to the program."""
@@ -781,9 +791,12 @@ class _Composer:
         if self.c.get("by") == self.role:
             said = [_("You declined the proposed pairing in %(program)s.") % values]
         elif self.role == "mentee":
-            said = [_("The proposed mentor declined the pairing in %(program)s.") % values]
+            # Never "the mentor declined": to a mentee new to medicine it reads as a rejection of them.
+            said = [_("The mentorship proposed to you in %(program)s cannot go ahead: the mentor is not able to take "
+                      "it on.") % values, self._not_about_you()]
         else:
-            said = [_("The proposed mentee declined the pairing in %(program)s.") % values]
+            said = [_("The mentee proposed to you in %(program)s has chosen not to go ahead with this mentorship.")
+                    % values]
         if self.role == "mentee":
             said.append(self._mentee_stays())
         elif self.c.get("by") == self.role:  # they may have paused new mentees as they declined: no promise
@@ -800,9 +813,13 @@ class _Composer:
         """The mentor a mentee asked said no: a request, not a proposal, and the mentee chooses again."""
         _ = self._
         values = {"program": self.program}
-        said = [_("The mentor you asked in %(program)s declined your request.") % values + " " + self._mentee_stays()
-                if self.role == "mentee" else
-                _("You declined a mentee's request in %(program)s.") % values + " " + _("Thank you for answering.")]
+        if self.role == "mentee":  # as a proposal declined: not a rejection of them
+            return Message(self.about_program(_("Your request in %(program)s will not go ahead"),
+                                              _("Your request will not go ahead")),
+                           [_("The mentor you asked in %(program)s is not able to take on your request.") % values,
+                            self._not_about_you(), self._mentee_stays()],
+                           action=self._program_link(_("See the program")))
+        said = [_("You declined a mentee's request in %(program)s.") % values + " " + _("Thank you for answering.")]
         return Message(self.about_program(_("A request in %(program)s was declined"), _("A request was declined")),
                        said, action=self._program_link(_("See the program")))
 
@@ -832,8 +849,9 @@ class _Composer:
         other = "mentor" if self.role == "mentee" else "mentee"
         if self.c.get("requested"):
             subject = self.about_program(_("A request in %(program)s has lapsed"), _("A request has lapsed"))
-            said = [_("Your request to a mentor in %(program)s was not answered in time, so it has lapsed.") % values
-                    + " " + _("You stay in the program, and can ask another mentor.") if self.role == "mentee" else
+            said = [_("Your request to a mentor in %(program)s was not answered in time, so it has lapsed.") % values,
+                    self._too_busy_to_answer(), _("You stay in the program, and can ask another mentor.")
+                    ] if self.role == "mentee" else [
                     _("You did not answer a mentee's request in %(program)s in time, so it has lapsed.") % values]
         else:
             subject = self.about_program(_("A proposed pairing in %(program)s will not go ahead"),
@@ -841,13 +859,15 @@ class _Composer:
             if awaiting is not None and self.role in awaiting and other not in awaiting:
                 first = _("You did not answer the proposed mentorship in %(program)s in time, so it has lapsed.")
             elif awaiting is not None and other in awaiting and self.role not in awaiting:
-                first = (_("The proposed mentor did not answer in time, so the proposed mentorship in %(program)s has "
-                           "lapsed.") if other == "mentor" else
+                first = (_("The mentorship proposed to you in %(program)s has lapsed: the mentor did not answer in "
+                           "time.") if other == "mentor" else
                          _("The proposed mentee did not answer in time, so the proposed mentorship in %(program)s has "
                            "lapsed."))
             else:
                 first = _("The proposed mentorship in %(program)s was not answered in time, so it has lapsed.")
             said = [first % values]
+            if self.role == "mentee" and awaiting is not None and awaiting == ["mentor"]:
+                said.append(self._too_busy_to_answer())
             if self.role == "mentee":
                 said.append(_("You stay in the program, and can be paired with another mentor."))
         if awaiting is not None and self.role in awaiting:  # told before it happens: the rule, not their count
@@ -880,6 +900,17 @@ class _Composer:
                 # What the platform does about a report of conduct: told to the one who made it, never to the other.
                 said.append(_("A coordinator of the program will look into what happened, and %(name)s will not be "
                               "paired with anyone new meanwhile.") % values)
+        elif self.role == "mentee" and self.c.get("goals_met"):
+            said = [_("Your mentorship with %(name)s in %(program)s has ended.") % values]
+        elif self.role == "mentee":
+            # Never "Dr. X ended your mentorship": to a mentee new to medicine it reads as a rejection of them. Their
+            # notification says only whether the mentor left the program and whether the reason was the mentor's own
+            # time or circumstances, or fit (`handlers.pairing_ended`): never the reason, nor one about the mentee.
+            said = [(_("%(name)s has left %(program)s, so your mentorship has ended.") if self.c.get("left_the_program")
+                     else _("%(name)s has stepped back as your mentor in %(program)s, so your mentorship has ended."))
+                    % values]
+            if self.c.get("not_about_them"):
+                said.append(self._not_about_you())
         else:
             said = [_("%(name)s ended your mentorship in %(program)s.") % values]
         if self.c.get("goals_met"):
@@ -923,6 +954,8 @@ class _Composer:
             said = [_("The person proposed to you in %(program)s has left the platform, so the proposal is "
                       "withdrawn.") % values]
         said.append(_("Their details have been deleted, as they asked."))
+        if self.role == "mentee" and self.c.get("was") in ("active", "proposed"):
+            said.append(self._not_about_you())
         said.append(_("Thank you for the time you gave. You may be paired with another mentee.")
                     if self.role == "mentor" else self._mentee_stays())
         return Message(subject, said, action=self._where_mentee_waits())

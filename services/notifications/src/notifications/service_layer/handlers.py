@@ -277,6 +277,9 @@ MENTOR_SUSPENDED = "mentor_suspended"  # a coordinator suspended the mentor: the
 UNANSWERED = "unanswered"  # a proposal or a request left unanswered past matching's time to answer
 CONDUCT = "conduct"  # one side ended it over the other's conduct: a coordinator reviews, the other is held back
 GOALS_MET = "goals_met"  # it ran its course: matching rests the mentee until they ask for another mentor
+# Why a mentor ended a mentorship, when it is their own time, circumstances or the fit, never something of the mentee's.
+MENTORS_OWN_REASONS = frozenset({"schedule_conflict", "no_longer_available", "relocated", "not_a_good_fit",
+                                 LEFT_THE_PROGRAM})
 # The reasons anyone may read: before version 4 of the pairing events, one (`shared_identity`) spoke of identity.
 VISIBLE_REASONS = frozenset(get_args(matching_contract.PairingReason))
 
@@ -338,6 +341,17 @@ async def pairing_ended(event: matching_contract.PairingEnded, uow: UnitOfWork) 
             else event.ended_by
         told = _both_sides(event, "pairing_ended", by=by, **({"goals_met": True} if event.reason_code == GOALS_MET
                                                               else {}))
+        if by == "mentor":
+            # The mentee is told gently that their mentor stepped back (`messages.pairing_ended`), and that it is not
+            # about them where the reason says so: kept as that alone on their notification, never the reason's code
+            # (their inbox shows its parameters), so one about them (conduct, not_responding) or unknown (other) is
+            # not told apart from the rest.
+            for notification in told:
+                if notification.parameters["role"] == "mentee":
+                    if event.reason_code in MENTORS_OWN_REASONS:
+                        notification.parameters["not_about_them"] = True
+                    if event.reason_code == LEFT_THE_PROGRAM:
+                        notification.parameters["left_the_program"] = True
         if event.reason_code == CONDUCT and by in ("mentee", "mentor"):
             # Kept on the notification of the one who reported alone: the other's (and their inbox) never says it.
             for notification in told:
