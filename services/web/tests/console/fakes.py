@@ -201,6 +201,7 @@ class Services:
     roster: dict[str, list[dict]] = field(default_factory=dict)
     people_report: dict | None = None  # profiles' people report, when a test says what it is
     trends_report: dict | None = None  # matching's mentorships by month, when a test says what it is
+    mentorships_report: dict | None = None  # matching's mentorships report, when a test says what it is
     invited: set[tuple[str, str, str]] = field(default_factory=set)
     enrolled_since_shown: set[str] = field(default_factory=set)  # programs GET says nobody took part in
     person_invitations: dict[str, list[dict]] = field(default_factory=dict)  # by person, as profiles answers them
@@ -556,8 +557,8 @@ class Services:
                 return self.trends_report or published(["2026-01", "2026-02", "2026-03"], ["paired", "completed"],
                                  [[(10, "exact"), (6, "exact")], [(None, "fewer_than_threshold"), (7, "exact")],
                                   [(12, "exact"), (None, "withheld")]], column_totals=False)
-            return {**published([next(iter(self.programs))], ["waiting", "paired"], [[(None, "fewer_than_threshold"),
-                                                                                      (8, "exact")]]),
+            return {**(self.mentorships_report or published([next(iter(self.programs))], ["waiting", "paired"],
+                                                            [[(None, "fewer_than_threshold"), (8, "exact")]])),
                     "meetings_per_pairing": published(["all"], ["0", "1-2"], [[(None, "withheld"), (9, "exact")]],
                                                       row_totals=True)}
         if m == "GET" and (found := re.fullmatch(r"/v1/people/([^/]+)/pairings", path)):

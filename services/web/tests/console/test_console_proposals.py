@@ -99,7 +99,7 @@ async def test_withdrawing_a_proposal_sends_the_reason_code_and_words_and_says_b
     assert call.claims["role"] == "coordinator"
     assert 'role="status"' in text and "The proposal is withdrawn: both are told by email." in text
     assert "<dt>Status</dt><dd>Withdrawn</dd>" in text and "Declined" not in text
-    assert "<td>Withdrawn" in listed and "<td>Declined" not in listed, "so in the program's list"
+    assert "<dt>Status</dt><dd>Withdrawn" in listed and "<dd>Declined" not in listed, "so in the program's list"
     assert "Mentee proposed: Ben Student</a></h3> <p>Withdrawn" in mentors_page and "Declined" not in mentors_page, \
         "and on the mentor's page"
     assert "<dt>Why it closed</dt><dd>Withdrawn by a coordinator: Schedules do not allow it</dd>" in text

@@ -256,10 +256,17 @@ async def _round_page(desk: Desk, round_id: UUID, status: int = 200, **context: 
     ids = {p[k] for p in pairs for k in ("mentee_id", "mentor_id")} | {u["mentee_id"] for u in unpaired}
     ids |= {s[k] for s in found.get("skipped") or () for k in ("mentee_id", "mentor_id")}
     names = await desk.names(ids)
+    # Once published, the pairs it proposed are those drafted but for the ones left out (`skipped`), as matching
+    # counts them (`paired`); and its unpaired, as matching counts them too, take in the mentees of those, and those
+    # it has no matching profile of (counted, never named).
+    left_out = {(s["mentee_id"], s["mentor_id"]) for s in found.get("skipped") or ()}
+    shown = [p for p in pairs if (p["mentee_id"], p["mentor_id"]) not in left_out]
+    unprofiled = (found.get("unpaired_reasons") or {}).get("no_matching_profile") or 0
     if context.get("done") == "round_started" and found.get("status") not in ("queued", "running"):
         context["done"] = None  # the page reloaded once the round finished: "it is running" would be stale
     template = "console/_round_progress.html" if context.get("partial") else "console/round.html"
-    return desk.render(template, status, round=found, program=program, pairs=pairs, unpaired=unpaired,
+    return desk.render(template, status, round=found, program=program, pairs=shown, unpaired=unpaired,
+                       unpaired_count=len(unpaired) + len(pairs) - len(shown) + unprofiled, unprofiled=unprofiled,
                        names=names, **context)
 
 

@@ -56,18 +56,29 @@ def _exactly_none(cell: dict | None) -> bool:
     return cell is not None and cell.get("shown") == "exact" and cell.get("value") == 0
 
 
+def _stage(code: str) -> str | None:
+    """The stage a column counts ("<stage>:<measure>" or "<stage>.<measure>"), None for a measure alone."""
+    for separator in (":", "."):
+        if separator in code:
+            return code.partition(separator)[0]
+    return None
+
+
 def table_view(desk: Desk, table: dict | None, row_names: dict[str, str], *, all_columns: bool = False) -> dict | None:
     """A published table as the template shows it: labels in words, each cell as its words; turned when it has many
     more columns than rows (`WIDEST_UNTURNED`), its row totals then its column totals and the other way round."""
     if not table:
         return None
     threshold = table.get("threshold", 5)
-    # A column that is 0 in every row (a stage nobody in these programs is at) says nothing but takes a row of a
-    # phone's page once turned: left out here (the download keeps it). A zero is published as it is, so leaving
-    # one out tells no more.
+    # A stage whose every column is 0 in every row (a stage nobody in these programs is at) says nothing but takes
+    # rows of a phone's page once turned: left out here (the download keeps it). A zero is published as it is, so
+    # leaving one out tells no more. A measure is never left out: the table's title names each (a count of 0 says
+    # nobody, where a column missing said nothing), and the download has them all.
     everything = list(range(len(table["columns"])))
-    kept = everything if all_columns else [
-        i for i in everything if not all(_exactly_none(row[i]) for row in table["cells"])] or everything
+    stages = [_stage(c) for c in table["columns"]]
+    counted = {stages[i] for i in everything if not all(_exactly_none(row[i]) for row in table["cells"])}
+    kept = everything if all_columns else [i for i in everything if stages[i] is None or stages[i] in counted]
+    kept = kept or everything
     rows = [row_names.get(r, r) for r in table["rows"]]
     columns = [column_label(desk, table["columns"][i]) for i in kept]
     cells = [[cell_words(desk, row[i], threshold) for i in kept] for row in table["cells"]]
@@ -232,16 +243,17 @@ CORNERS = {"program": labels.C_("Program"), "chapter": labels.C_("Chapter"), "mo
 def _in_words(desk: Desk, exported: str, row_names: dict[str, str], measures: dict[str, str]) -> str:
     """A service's CSV export as the page words it: rows by name, columns by label (a measure by what `measures`
     says it counts), in the reader's language; the cells as the service wrote them ("<5" for a count under the
-    threshold, empty for one withheld)."""
+    threshold), but one withheld (written empty) as the page says it, "withheld"."""
     table = list(csv.reader(io.StringIO(exported)))
     if not table:
         return exported
-    total = desk._(labels.C_("Total"))
+    total, withheld = desk._(labels.C_("Total")), desk._(labels.C_("withheld"))
     corner, *columns = table[0]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([desk._(CORNERS[corner]) if corner in CORNERS else "",
                      *(total if c == "total" else column_label(desk, measures.get(c, c)) for c in columns)])
     for row, *cells in table[1:]:
-        writer.writerow([total if row == "total" else spreadsheet_safe(row_names.get(row, row)), *cells])
+        writer.writerow([total if row == "total" else spreadsheet_safe(row_names.get(row, row)),
+                         *(cell or withheld for cell in cells)])
     return out.getvalue()
