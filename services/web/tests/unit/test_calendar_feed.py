@@ -141,3 +141,10 @@ async def test_an_events_calendar_file_is_asked_for_in_the_readers_language_whic
     assert downloaded.status_code == 200 and downloaded.headers["content-type"].startswith("text/calendar")
     [asked] = [r for r in services.sent if r.url.path.endswith("/calendar.ics")]
     assert asked.url.params["language"] == "es"
+
+
+async def test_the_page_showing_the_link_just_made_opens_on_its_notice_so_a_screen_reader_hears_it():
+    # app.js focuses a notice marked data-focus as the page opens; a role="status" there from the start is not read.
+    async with browser(events_issuing_a_feed(), ME) as page:
+        made = await page.post("/registrations/calendar-link", data={"csrf": CSRF}, follow_redirects=True)
+    assert '<div class="notice ok" role="status" data-focus tabindex="-1">' in made.text

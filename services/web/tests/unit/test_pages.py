@@ -1199,8 +1199,11 @@ async def test_each_identity_answer_offers_common_words_and_says_a_mentor_matche
                 assert suggestions and suggestions.group(1).count("<option value=") >= 3, name
                 hint = re.search(rf'id="{name}-wish"[^>]*aria-describedby="([^"]+)"', form)
                 assert hint, name
+                # Its own short hint, what each wish does: not the words field's, read out again for every question.
+                assert hint.group(1) == f"{name}-wish-hint", name
                 said = re.search(rf'id="{hint.group(1)}"[^>]*>([^<]+)<', form)
-                assert said and "describe it in the same words" in said.group(1), name
+                assert said and "describe it in the same words" in html.unescape(said.group(1)), name
+                assert "I would prefer it" in html.unescape(said.group(1)), name
         async with browser(Services({f"GET /v1/people/{ME}/identity": NOTHING_DECLARED}), ME, "es") as spanish:
             assert "Mujer" in (await spanish.get("/sign-up/identity")).text
 
@@ -3419,3 +3422,11 @@ async def test_a_used_sign_in_link_opened_again_by_someone_signed_in_goes_home_n
         unusable = await anyone.get("/sign-in/" + "x" * 43)
     assert again.status_code == 303 and again.headers["location"] == "/"
     assert unusable.status_code == 410
+
+
+async def test_the_main_navigation_leads_to_ones_messages_from_every_page():
+    # Without it, the inbox was reached only from the home page's "More" list.
+    async with browser(Services({f"GET /v1/people/{ME}/inbox": {"items": [], "unread": 0}}), ME) as page:
+        inbox = (await page.get("/inbox")).text
+    nav = re.search(r'<nav aria-label="Main">(.*?)</nav>', inbox, re.S)[1]
+    assert '<a href="/inbox" aria-current="page">Messages</a>' in nav
