@@ -4,11 +4,14 @@ a name the other side had then."""
 
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 from mentorship_contracts import events as ev
 from mentorship_contracts import matching as ma
 from mentorship_contracts import profiles as pr
+from mentorship_contracts.envelope import as_private
 from notifications.adapters.email import Renderer
+from notifications.adapters.i18n import Reader
 from notifications.adapters.links import Links
 from notifications.adapters.messages import inbox_composer
 from notifications.adapters.unsubscribe import UnsubscribeTokens
@@ -51,6 +54,12 @@ async def listed(uow, person_id) -> dict[str, str]:
     items, _ = await views.inbox(uow, person_id, False, 50, POLICY, datetime.now(UTC),
                                  lambda n, subject, context: COMPOSER(n, subject, context).subject)
     return {item["kind"]: item["subject"] for item in items}
+
+
+async def listed_whole(uow, person_id) -> list[dict]:
+    items, _ = await views.inbox(uow, person_id, False, 50, POLICY, datetime.now(UTC),
+                                 lambda n, subject, context: COMPOSER(n, subject, context).subject)
+    return items
 
 
 async def opened(uow, person_id) -> dict[str, str]:
@@ -144,9 +153,41 @@ async def test_a_message_about_an_event_cancelled_since_keeps_the_subject_it_was
     await contact(uow, ana, "Ana Reyes", language="es")
 
     subjects = await listed(uow, ana)
-    assert subjects == {"registration_confirmed": "You're registered: Personal statements",
+    assert subjects == {"registration_confirmed": "Inscripción confirmada: Personal statements",
                         "event_cancelled": "Cancelado: Personal statements"}
     assert subjects == await opened(uow, ana)
+
+
+async def test_a_message_about_a_registration_cancelled_since_says_its_subject_in_the_readers_language_now():
+    """The registration it confirmed cancelled since, its body says so in the reader's language now: its subject too,
+    said of the event as the message told it (a private event's: by its day alone), not the one stored in English."""
+    uow = new_uow()
+    ana = await person(uow, "Ana Reyes")
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=5)
+    talk = ev.EventPublishedV2(scheduled_event_id=uuid4(), chapter_id=None, kind="workshop",
+                               title="Personal statements", starts_at=starts, ends_at=starts + timedelta(hours=1),
+                               timezone="America/Chicago", capacity=5, audience_stages=[],
+                               registration_deadline=starts, is_virtual=False, location="Room 2")
+    await handlers.event_published(talk, uow)
+    registration = dict(registration_id=uuid4(), scheduled_event_id=talk.scheduled_event_id, chapter_id=None,
+                        person_id=ana)
+    await handlers.registration_confirmed(as_private(ev.RegistrationConfirmedV2(**registration)), uow)
+    await sent(uow)
+    [told] = await listed_whole(uow, ana)
+    assert told["subject"].startswith("You are registered for an event on ")
+    await handlers.registration_cancelled(as_private(ev.RegistrationCancelledV3(**registration,
+                                                                                cancelled_by="registrant")), uow)
+    await sent(uow)
+
+    await contact(uow, ana, "Ana Reyes", language="es")
+
+    day = Reader.of({"language": "es", "timezone": "America/Chicago"}).day(starts, ZoneInfo("America/Chicago"))
+    subjects = await listed(uow, ana)
+    assert subjects["registration_confirmed"] == f"Te inscribiste en un evento del {day}"
+    assert subjects == await opened(uow, ana)
+    confirmed = next(item for item in await listed_whole(uow, ana) if item["kind"] == "registration_confirmed")
+    message = await views.inbox_message(uow, ana, confirmed["id"], POLICY, datetime.now(UTC), COMPOSER)
+    assert message.paragraphs == ["Tu inscripción en Personal statements se ha cancelado desde entonces."]
 
 
 async def context_or_why_not(notification, uow, now):

@@ -23,6 +23,11 @@ from ..domain.text import one_line, paragraphs
 from .i18n import Reader, zone_of
 from .links import Links
 
+# Kinds about an event whose subject says nothing but the event (its title, or its day), and which no longer hold once
+# the reader's registration changed, or the event was cancelled or ended: their subject is said again from the event as
+# they told it, in the reader's language now (`_Composer.event_subject`), not as it was stored when they were sent.
+SAID_OF_THE_EVENT = frozenset({"registration_confirmed", "registration_promoted", "registration_waitlisted",
+                               "join_link", "event_updated", "organiser_message"})
 # Kinds about a booked office hour whose subject names the other side. Once the booking is cancelled or has begun,
 # nothing else of them can be said: the subject they were given would name the other side as they were then.
 NAMING_THE_OTHER_SIDE = frozenset({"office_hours_booked", "office_hours_booked_host", "office_hours_reminder",
@@ -138,8 +143,10 @@ def inbox_composer(links: Links, clock: Callable[[], datetime] = lambda: datetim
     language now; when what it spoke of is over or gone, the subject it was given, with what changed for the reader
     since (their registration cancelled, a seat given, a booking cancelled) and a link to where it is now, unless that
     subject named the other side of an office hour (then one naming them as they are now) or counted days from when a
-    reminder was sent (then one naming the day of the event it reminded of) (`service_layer.views.Compose`). One that
-    still holds says the event as it was sent, adding that it has changed since, when it has."""
+    reminder was sent (then one naming the day of the event it reminded of) or said the event alone (then one said
+    again in the reader's language now, of the event as it told it: `SAID_OF_THE_EVENT`)
+    (`service_layer.views.Compose`). One that still holds says the event as it was sent, adding that it has changed
+    since, when it has."""
     def said(notification: Notification, subject: str, context: dict[str, Any]) -> Message:
         if context.get("recipient") is None:
             return Message(subject, [])
@@ -151,6 +158,11 @@ def inbox_composer(links: Links, clock: Callable[[], datetime] = lambda: datetim
             elif notification.kind == "event_reminder" and context.get("event"):
                 subject = _subject_line(composer.reminder_subject(_at(context.get("starts_at")
                                                                       or context["event"]["starts_at"]), counted=False))
+            elif notification.kind in SAID_OF_THE_EVENT and context.get("event"):
+                # Said again in the reader's language now, of the event as it told it (its title and day then).
+                told = _Composer({**context, "event": _event_as_told(context["event"], context.get("event_as_told"))},
+                                 reader, links, clock())
+                subject = _subject_line(told.event_subject(notification.kind))
             return composer.since_sent(subject)
         message = compose(notification.kind, context, reader, links, clock())
         if (context.get("event") or {}).get("cancelled_at"):  # words kept readable (`READABLE_ONCE_CANCELLED`)
@@ -162,6 +174,13 @@ def inbox_composer(links: Links, clock: Callable[[], datetime] = lambda: datetim
                                                    reader.gettext("The event has changed since: see its page.")])
         return replace(message, calendar=None)
     return said
+
+
+def _event_as_told(event: dict[str, Any], told: dict[str, Any] | None) -> dict[str, Any]:
+    """The event as a message told it (`model.event_as_told`, kept when it was sent; none kept: as it is now)."""
+    if not told:
+        return event
+    return {**event, **told, "starts_at": _at(told["starts_at"]), "ends_at": _at(told["ends_at"])}
 
 
 def _program(context: dict[str, Any]) -> str | None:
@@ -832,7 +851,8 @@ class _Composer:
         action = self._program_link(_("See the program"))
         if self.role == "mentor":
             said.append(_("We will propose another mentee to you when one fits."))
-        elif self.c.get("reason_code") == "reassigned":
+        # A reason's code was kept, before `reassigned` was: its notification still says it.
+        elif self.c.get("reassigned") or self.c.get("reason_code") == "reassigned":
             said.append(_("Instead, the coordinator proposed another mentor to you: that proposal comes in a separate "
                           "message, where you can accept or decline it."))
         else:
@@ -1101,6 +1121,40 @@ class _Composer:
     def _events_link(self) -> Action:
         return Action(self._("Find another event"), self.links.to("events"))
 
+    def event_subject(self, kind: str) -> str:
+        """The subject of a message of `SAID_OF_THE_EVENT`, from the event and the message's own parameters alone:
+        also said once it no longer holds (in the inbox, in the reader's language then)."""
+        _ = self._
+        if kind == "registration_confirmed":
+            return self.about_event(_("You're registered: %(title)s"), _("You are registered for an event on %(day)s"))
+        if kind == "registration_promoted" and self.c.get("at_the_door"):
+            return self.about_event(_("You have a seat: %(title)s"), _("You have a seat at the event on %(day)s"))
+        if kind == "registration_promoted":
+            return self.about_event(_("A place freed up: you're in for %(title)s"),
+                                    _("A place freed up: you're in for the event on %(day)s"))
+        if kind == "registration_waitlisted":
+            return self.about_event(_("On the waitlist for %(title)s: position %(position)s"),
+                                    _("On the waitlist for an event on %(day)s: position %(position)s"),
+                                    position=self.c["position"])
+        if kind == "join_link" and self.c.get("replaces_earlier"):
+            return self.about_event(_("The link to join %(title)s has changed"),
+                                    _("The link to join your event on %(day)s has changed"))
+        if kind == "join_link":
+            return self.about_event(_("Your link to join %(title)s"), _("Your link to join the event on %(day)s"))
+        if kind == "organiser_message":
+            return self.about_event(_("A message about %(title)s"), _("A message about the event on %(day)s"))
+        if kind != "event_updated":
+            raise ValueError(f"no subject said of the event alone for {kind}")
+        changed = set(self.c.get("changed_fields") or [])
+        if changed & {"starts_at", "ends_at"} and changed & {"location", "is_virtual"}:
+            return self.about_event(_("New time and place: %(title)s"),
+                                    _("New time and place for an event you registered for"))
+        if changed & {"starts_at", "ends_at"}:
+            return self.about_event(_("New time: %(title)s"), _("New time for an event you registered for"))
+        if changed & {"location", "is_virtual"}:
+            return self.about_event(_("New place: %(title)s"), _("New place for an event you registered for"))
+        return self.about_event(_("Changed: %(title)s"), _("Changes to an event you registered for"))
+
     def _seat(self, subject: str, opening: str) -> Message:
         _ = self._
         said = [opening]
@@ -1111,27 +1165,22 @@ class _Composer:
 
     def registration_confirmed(self) -> Message:
         _ = self._
-        return self._seat(self.about_event(_("You're registered: %(title)s"),
-                                           _("You are registered for an event on %(day)s")),
+        return self._seat(self.event_subject("registration_confirmed"),
                           _("Your place at %(title)s is confirmed.") % {"title": self.title})
 
     def registration_promoted(self) -> Message:
         _ = self._
         if self.c.get("at_the_door"):
-            return self._seat(self.about_event(_("You have a seat: %(title)s"),
-                                               _("You have a seat at the event on %(day)s")),
+            return self._seat(self.event_subject("registration_promoted"),
                               _("The organizers of %(title)s gave you a seat at the door, and checked you in.")
                               % {"title": self.title})
-        return self._seat(self.about_event(_("A place freed up: you're in for %(title)s"),
-                                           _("A place freed up: you're in for the event on %(day)s")),
+        return self._seat(self.event_subject("registration_promoted"),
                           _("A place at %(title)s freed up, and it is yours.") % {"title": self.title})
 
     def registration_waitlisted(self) -> Message:
         _ = self._
         values = {"title": self.title, "position": self.c["position"]}
-        return Message(self.about_event(_("On the waitlist for %(title)s: position %(position)s"),
-                                        _("On the waitlist for an event on %(day)s: position %(position)s"),
-                                        position=values["position"]),
+        return Message(self.event_subject("registration_waitlisted"),
                        # Once it has begun, nobody is promoted by themselves: a seat is given at the door then.
                        [_("%(title)s is full. You are number %(position)s on its waitlist; we will email you if a "
                           "place frees up before it starts. Once it has started, its organizers give a place that "
@@ -1172,14 +1221,12 @@ class _Composer:
         values = {"title": self.title}
         if self.c.get("replaces_earlier"):
             # Their calendar entry holds the earlier link: a copy at the event's revision for the new one replaces it.
-            return Message(self.about_event(_("The link to join %(title)s has changed"),
-                                            _("The link to join your event on %(day)s has changed")),
+            return Message(self.event_subject("join_link"),
                            [_("The organizers changed the link to join %(title)s: the earlier link no longer works. "
                               "Here is the new one. Please keep it to yourself.") % values],
                            self.event_details(with_join=True), self._event_link(),
                            calendar=self.event_calendar(Method.REQUEST, _("The updated calendar entry is attached.")))
-        return Message(self.about_event(_("Your link to join %(title)s"),
-                                        _("Your link to join the event on %(day)s")),
+        return Message(self.event_subject("join_link"),
                        [_("Here is your link to join %(title)s. Please keep it to yourself.") % values],
                        self.event_details(with_join=True), self._event_link())
 
@@ -1236,15 +1283,7 @@ class _Composer:
             said.append(_("Its description has changed."))
         if "exhibitors" in changed:
             said.append(_("The list of exhibitors has changed."))
-        if changed & {"starts_at", "ends_at"} and changed & {"location", "is_virtual"}:
-            subject = self.about_event(_("New time and place: %(title)s"),
-                                       _("New time and place for an event you registered for"))
-        elif changed & {"starts_at", "ends_at"}:
-            subject = self.about_event(_("New time: %(title)s"), _("New time for an event you registered for"))
-        elif changed & {"location", "is_virtual"}:
-            subject = self.about_event(_("New place: %(title)s"), _("New place for an event you registered for"))
-        else:
-            subject = self.about_event(_("Changed: %(title)s"), _("Changes to an event you registered for"))
+        subject = self.event_subject("event_updated")
         calendar = None
         if self.c.get("holds_seat"):
             calendar = self.event_calendar(Method.REQUEST, _("The updated calendar entry is attached."))
@@ -1271,7 +1310,7 @@ class _Composer:
         _ = self._
         words = paragraphs(self.c.get("body"), MESSAGE_LIMIT) or ""
         waiting = [_("You are on its waitlist: you have no seat yet.")] if self.c.get("waiting") else []
-        return Message(self.about_event(_("A message about %(title)s"), _("A message about the event on %(day)s")),
+        return Message(self.event_subject("organiser_message"),
                        [_("The organizers of %(title)s wrote to you:") % {"title": self.title},
                         *words.split("\n\n"), *waiting],
                        self.event_details(), self._event_link())

@@ -120,6 +120,19 @@ NOT_IN_INBOX = tuple(sorted(name for name, kind in KINDS.items() if not kind.in_
 # status is final they are dropped from its row.
 HELD_UNTIL_SENT = ("confirmation_path", "display_name", "new_email", "old_email")
 
+# Parameters a notification about a pairing is never shown with to its reader (`inbox_parameters`): why one side, or
+# the program, declined or ended it (a decline's `reason_code`, kept on both sides' notifications until 2026-12).
+KEPT_FROM_THE_READER = frozenset({"reason_code"})
+
+
+def inbox_parameters(parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """A notification's parameters as its inbox shows them to its reader: a pairing's without a reason's code, which a
+    row stored before it was no longer kept may still hold (its words read it, never its reader)."""
+    if "pairing_id" not in parameters:
+        return dict(parameters)
+    return {name: value for name, value in parameters.items() if name not in KEPT_FROM_THE_READER}
+
+
 # Kinds whose email carries the event's calendar entry and, for a virtual event, its join link.
 SEAT_KINDS = frozenset({"registration_confirmed", "registration_promoted"})
 # Kinds that no longer hold once their office-hour booking is cancelled: not sent yet, they never will be.

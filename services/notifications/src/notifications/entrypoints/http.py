@@ -50,13 +50,24 @@ def _may_change(caller: Principal, person_id: UUID) -> None:
         raise forbidden("only the person themselves may do this")
 
 
+# The languages notifications speaks (`adapters.i18n.LANGUAGES`).
+Language = Literal["en", "es"]
+ReadIn = Annotated[Language | None, Query(
+    description="The language to say the messages in, over the one the reader is known to read (their preferred "
+                "language, as notifications last heard it from profiles): the web app's page gives its own, which the "
+                "reader may have just switched")]
+
+
 class InboxItem(BaseModel):
     id: UUID
     kind: str
     subject: str = Field(description="As the message opened says it (`GET /v1/people/{person_id}/inbox/"
-                                     "{notification_id}`): people named as they are now, in the reader's language now; "
-                                     "the subject it was given once what it spoke of is over or gone")
-    parameters: dict[str, Any]
+                                     "{notification_id}`): people named as they are now, in the reader's language now "
+                                     "(`language`, when given); once what it spoke of is over or gone, said again "
+                                     "where it can be (an event's, of the event as it told it), else the subject it "
+                                     "was given")
+    parameters: dict[str, Any] = Field(description="What it was about (ids, flags its words read); never why the other "
+                                                   "side, or the program, declined or ended a pairing")
     created_at: datetime = Field(description="When it reached the inbox (a reminder: when it was due, not when the "
                                              "booking that set it was made)")
     read: bool
@@ -69,11 +80,12 @@ class Inbox(BaseModel):
 
 @router.get("/people/{person_id}/inbox")
 async def get_inbox(person_id: UUID, caller: Caller, uow: UnitOfWork, request: Request, unread_only: bool = False,
-                    limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Inbox:
+                    limit: Annotated[int, Query(ge=1, le=200)] = 50, language: ReadIn = None) -> Inbox:
     _may_read(caller, person_id)
     state = request.app.state
     items, unread = await views.inbox(uow, person_id, unread_only, limit, state.dispatch_policy, datetime.now(UTC),
-                                      lambda n, subject, context: state.inbox_composer(n, subject, context).subject)
+                                      lambda n, subject, context: state.inbox_composer(n, subject, context).subject,
+                                      language)
     return Inbox(items=[InboxItem(**item, read=item["read_at"] is not None) for item in items], unread=unread)
 
 
@@ -89,7 +101,8 @@ class ActionOut(BaseModel):
 
 
 class InboxMessage(BaseModel):
-    """An inbox item whole, as its email said it, in the person's language, from what is known now."""
+    """An inbox item whole, as its email said it, in the person's language (`language`, when given), from what is
+    known now."""
 
     id: UUID
     subject: str
@@ -127,12 +140,12 @@ async def get_booked_with(person_id: UUID, caller: Caller, uow: UnitOfWork) -> l
 # After /inbox/unread-count: a route is matched in the order declared.
 @router.get("/people/{person_id}/inbox/{notification_id}", responses=answers(404))
 async def get_inbox_message(person_id: UUID, notification_id: UUID, caller: Caller, uow: UnitOfWork,
-                            request: Request) -> InboxMessage:
+                            request: Request, language: ReadIn = None) -> InboxMessage:
     """The person alone reads a message whole (what it says of a partner is theirs); reading it marks nothing."""
     _may_change(caller, person_id)
     state = request.app.state
     message = await views.inbox_message(uow, person_id, notification_id, state.dispatch_policy,
-                                        datetime.now(UTC), state.inbox_composer)
+                                        datetime.now(UTC), state.inbox_composer, language)
     return InboxMessage(
         id=notification_id, subject=message.subject, paragraphs=message.paragraphs, bullets=message.bullets,
         details=[DetailOut(**vars(d)) for d in message.details],
@@ -197,7 +210,7 @@ def _unsubscribe_command(token: str, tokens: UnsubscribeTokens) -> commands.Unsu
 class UnsubscribeLinkOut(BaseModel):
     category: Category = Field(description="The category of emails the link stops")
     opted_out: bool = Field(description="Whether its reader gets none of them by email already")
-    language: Literal["en", "es"] | None = Field(
+    language: Language | None = Field(
         default=None, description="The language its reader reads their emails in, for the page to speak it too; null "
                                   "when not known (the page goes by the browser's Accept-Language)")
 

@@ -277,6 +277,7 @@ MENTOR_SUSPENDED = "mentor_suspended"  # a coordinator suspended the mentor: the
 UNANSWERED = "unanswered"  # a proposal or a request left unanswered past matching's time to answer
 CONDUCT = "conduct"  # one side ended it over the other's conduct: a coordinator reviews, the other is held back
 GOALS_MET = "goals_met"  # it ran its course: matching rests the mentee until they ask for another mentor
+REASSIGNED = "reassigned"  # the program withdrew a proposal, proposing the mentee another mentor instead
 # Why a mentor ended a mentorship, when it is their own time, circumstances or the fit, never something of the mentee's.
 MENTORS_OWN_REASONS = frozenset({"schedule_conflict", "no_longer_available", "relocated", "not_a_good_fit",
                                  LEFT_THE_PROGRAM})
@@ -320,15 +321,21 @@ async def pairing_declined(event: matching_contract.PairingDeclined, uow: UnitOf
                                over=True)
     else:
         # Withdrawn by the program (a coordinator stepping in, version 3): `by` is "program", neither side. The reason
-        # code is kept: "reassigned" means the mentee was proposed another mentor instead.
+        # code is kept on neither notification (each inbox shows its parameters to its reader, and why one side, or
+        # the program, declined is not the other's to read): only what the words need, as flags. `reassigned`: the
+        # mentee was proposed another mentor instead, said to them alone.
         by = "program" if getattr(event, "declined_by_program", False) or event.reason_code == MENTOR_SUSPENDED \
             else event.declined_by
         async with uow:
             # The event does not say whether the mentee had asked this mentor; the proposal told to them did.
             requested = await uow.notifications.was_requested(event.pairing_id, event.mentee_id)
-            await _note_pairing_change(uow, event, STALE_ONCE_ANSWERED, *_both_sides(
-                event, "pairing_declined", by=by, reason_code=event.reason_code,
-                withdrawn=event.reason_code == WITHDRAWN, requested=requested), over=True)
+            told = _both_sides(event, "pairing_declined", by=by, withdrawn=event.reason_code == WITHDRAWN,
+                               requested=requested)
+            if by == "program" and event.reason_code == REASSIGNED:
+                for notification in told:
+                    if notification.parameters["role"] == "mentee":
+                        notification.parameters["reassigned"] = True
+            await _note_pairing_change(uow, event, STALE_ONCE_ANSWERED, *told, over=True)
             await uow.commit()
 
 

@@ -15,6 +15,7 @@ from ..domain.model import (
     Preferences,
     UnknownPerson,
     check_organiser,
+    inbox_parameters,
 )
 from .dispatch import DispatchPolicy, GatheredReads, MissingContext, Obsolete, context_for
 from .ports import NotificationsUnitOfWorkPort, Row
@@ -33,33 +34,44 @@ async def contact(uow: NotificationsUnitOfWorkPort, person_id: UUID) -> Row | No
 
 
 async def inbox(uow: NotificationsUnitOfWorkPort, person_id: UUID, unread_only: bool, limit: int,
-                policy: DispatchPolicy, now: datetime, subject: Compose[str]) -> tuple[list[Row], int]:
+                policy: DispatchPolicy, now: datetime, subject: Compose[str], language: str | None = None
+                ) -> tuple[list[Row], int]:
     """The person's inbox, newest first, each item's subject as it says itself opened (`inbox_message`): the
-    page's context is read at once, one read of each kind for all its items."""
+    page's context is read at once, one read of each kind for all its items. `language`: as in `inbox_message`."""
     async with uow:
         items = await uow.notifications.inbox(person_id, unread_only, limit)
         unread = await uow.notifications.unread_count(person_id)
         reads = GatheredReads(uow)
         await reads.gather([notification for notification, _ in items])
-        contexts = [await _context_now(notification, cast(NotificationsUnitOfWorkPort, reads), policy, now)
+        contexts = [_read_in(await _context_now(notification, cast(NotificationsUnitOfWorkPort, reads), policy, now),
+                             language)
                     for notification, _ in items]
-    return [{"id": n.id, "kind": n.kind, "subject": subject(n, shown["subject"], context), "parameters": n.parameters,
+    return [{"id": n.id, "kind": n.kind, "subject": subject(n, shown["subject"], context),
+             "parameters": inbox_parameters(n.parameters),
              "created_at": shown["shown_at"], "read_at": shown["read_at"]}
             for (n, shown), context in zip(items, contexts, strict=True)], unread
 
 
 async def inbox_message(uow: NotificationsUnitOfWorkPort, person_id: UUID, notification_id: UUID,
-                        policy: DispatchPolicy, now: datetime, compose: Compose[M]) -> M:
+                        policy: DispatchPolicy, now: datetime, compose: Compose[M], language: str | None = None) -> M:
     """One item of the person's inbox as its email said it, from what is known now (a partner's consent withdrawn
-    since is respected); when what it spoke of is over or gone, its subject alone (see `Compose`).
-    Raises NotInInbox."""
+    since is respected); when what it spoke of is over or gone, its subject alone (see `Compose`). `language`: the
+    one to say it in, over the one the reader's contact details say (the web app's page, in the language its reader
+    just switched to, before profiles' event tells notifications). Raises NotInInbox."""
     async with uow:
         found = await uow.notifications.inbox_notification(person_id, notification_id)
         if found is None:
             raise NotInInbox()
         notification, subject = found
-        context = await _context_now(notification, uow, policy, now)
+        context = _read_in(await _context_now(notification, uow, policy, now), language)
     return compose(notification, subject, context)
+
+
+def _read_in(context: Row, language: str | None) -> Row:
+    """The context of a message for its reader reading it in `language` (None: the one they are known to read)."""
+    if language is None or context.get("recipient") is None:
+        return context
+    return {**context, "recipient": {**context["recipient"], "language": language}}
 
 
 async def _context_now(notification: Notification, uow: NotificationsUnitOfWorkPort, policy: DispatchPolicy,

@@ -428,11 +428,17 @@ class ServiceClients:
         return await self.call("events", "DELETE", f"/v1/office-hours/slots/{slot_id}/booking", who)
 
     # --- notifications ---------------------------------------------------------------------------------------
-    async def inbox(self, who: Who, person_id: UUID, limit: int = 50) -> Json:
-        return await self.call("notifications", "GET", f"/v1/people/{person_id}/inbox", who, params={"limit": limit})
+    async def inbox(self, who: Who, person_id: UUID, limit: int = 50, language: str | None = None) -> Json:
+        """`language`: the page's, which the messages are said in (notifications may not have heard yet of one the
+        reader just switched to); None: the one notifications knows."""
+        return await self.call("notifications", "GET", f"/v1/people/{person_id}/inbox", who,
+                               params={"limit": limit, **({"language": language} if language else {})})
 
-    async def inbox_message(self, who: Who, person_id: UUID, notification_id: UUID) -> Json:
-        return await self.call("notifications", "GET", f"/v1/people/{person_id}/inbox/{notification_id}", who)
+    async def inbox_message(self, who: Who, person_id: UUID, notification_id: UUID,
+                            language: str | None = None) -> Json:
+        """`language`: as for `inbox`."""
+        return await self.call("notifications", "GET", f"/v1/people/{person_id}/inbox/{notification_id}", who,
+                               params={"language": language} if language else None)
 
     async def preferences(self, who: Who, person_id: UUID) -> Json:
         return await self.call("notifications", "GET", f"/v1/people/{person_id}/preferences", who)

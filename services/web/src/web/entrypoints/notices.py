@@ -17,7 +17,8 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/inbox")
 async def inbox(visitor: Person, done: str | None = None) -> Response:
-    found = await clients(visitor.request).inbox(visitor.who, visitor.person_id)
+    # In the page's language: one just switched reaches notifications later, by profiles' event.
+    found = await clients(visitor.request).inbox(visitor.who, visitor.person_id, language=visitor.language)
     return render(visitor, "inbox.html", items=found["items"], unread=found["unread"], done=done)
 
 
@@ -26,7 +27,7 @@ async def inbox_message(notification_id: UUID, visitor: Person) -> Response:
     """A message whole, as its email said it; opening it is reading it."""
     api = clients(visitor.request)
     try:
-        message = await api.inbox_message(visitor.who, visitor.person_id, notification_id)
+        message = await api.inbox_message(visitor.who, visitor.person_id, notification_id, language=visitor.language)
         await api.mark_read(visitor.who, visitor.person_id, notification_id)
     except ServiceError as error:
         if error.status in (404, 422):
