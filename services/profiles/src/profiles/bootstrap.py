@@ -25,6 +25,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     service.consume(consumers.HANDLERS, new_unit_of_work)
     service.run_in_background(jobs.forget_expired_email_changes(new_unit_of_work))
     service.run_in_background(jobs.remind_staff_of_waiting_mentors(new_unit_of_work))
+    service.run_in_background(jobs.resume_pauses_ended(new_unit_of_work))
     # The console's routes first: `/people/names` and `/people/lookup` before `/people/{person_id}`.
     app = create_app(service, [console.router, http.router, data_keys.router, audit.router()],
                      title="Mentorship platform: profiles")

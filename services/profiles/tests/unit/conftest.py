@@ -120,6 +120,11 @@ class FakeEnrollments(FakeRepository[Enrollment]):
         self.reminded_at.update((e.program_id, now) for e in due)
         return copy.deepcopy(due)
 
+    async def own_pauses_ended(self, now: datetime, limit: int) -> list[Enrollment]:
+        ended = sorted((e for e in self.items.values() if e.own_pause_ended(now)),
+                       key=lambda e: (e.paused_until, e.id))
+        return copy.deepcopy(ended[:limit])
+
 
 class FakePartnerships:
     """Pairings as matching announced them: (mentee, mentor, state, program) by pairing id, the state "proposed",

@@ -165,9 +165,20 @@ def enrollment_created(enrollment: Enrollment, person: Person) -> contract.Enrol
     return contract.EnrollmentCreatedV3(**_enrollment_facts(enrollment, person.stage))
 
 
+# What of an enrollment is profiles' own, named by no event: the end of its person's own pause, when profiles resumes
+# them (the resumption is announced as their resuming themselves is).
+UNANNOUNCED_ENROLLMENT_FIELDS = frozenset({"paused_until"})
+
+
+def announced(changed: set[str]) -> bool:
+    """Whether a change of these fields of an enrollment is one to announce (`enrollment_changed`)."""
+    return bool(changed - UNANNOUNCED_ENROLLMENT_FIELDS)
+
+
 def enrollment_changed(enrollment: Enrollment, person: Person, changed: set[str]) -> contract.EnrollmentChangedV4:
     # A mentee's goals are their own words: the public event says that they changed, never what they say.
-    return contract.EnrollmentChangedV4(**_enrollment_facts(enrollment, person.stage), changed_fields=sorted(changed),
+    return contract.EnrollmentChangedV4(**_enrollment_facts(enrollment, person.stage),
+                                        changed_fields=sorted(changed - UNANNOUNCED_ENROLLMENT_FIELDS),
                                         paused=enrollment.paused)
 
 

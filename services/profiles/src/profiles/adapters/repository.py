@@ -60,7 +60,7 @@ PEOPLE = _Table(
 ENROLLMENTS = _Table(
     "enrollments",
     "id, person_id, program_id, chapter_id, role, capacity, mentee_stages_welcome, goals, preferred_mentor_stages, "
-    "approval, active, pairing_kind, paused, paused_because, was_approved, review_reason, review_since",
+    "approval, active, pairing_kind, paused, paused_because, was_approved, review_reason, review_since, paused_until",
 )
 
 
@@ -223,6 +223,15 @@ class PostgresEnrollments:
                 {ENROLLMENTS.select} WHERE id IN (SELECT l.id FROM longest l JOIN reminded r USING (program_id))
                 ORDER BY program_id""",
             joined_by, reminded_before, now)
+        return [enrollment_from_row(row) for row in rows]
+
+    async def own_pauses_ended(self, now: datetime, limit: int) -> list[Enrollment]:
+        # The partial index enrollments_paused_until holds only pauses with an end: few, whatever the enrollments.
+        rows = await self._conn.fetch(
+            f"""{ENROLLMENTS.select}
+                 WHERE paused_until <= $1 AND active AND paused AND paused_because IS NULL AND review_reason IS NULL
+                 ORDER BY paused_until, id LIMIT $2 FOR UPDATE SKIP LOCKED""",
+            now, limit)
         return [enrollment_from_row(row) for row in rows]
 
 

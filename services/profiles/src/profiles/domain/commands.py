@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -136,8 +136,11 @@ class Enroll:
 
 @dataclass(frozen=True)
 class ChangeEnrollment:
+    """Change the terms of an enrollment; `at`: when asked (what an end of its person's pause must come after)."""
+
     enrollment_id: UUID
     changes: dict[str, Any]
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import copy
 import hashlib
 import secrets
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Literal
 from uuid import UUID, uuid4
@@ -450,6 +450,11 @@ class UnderReview(Conflict, code="under_review"):
     """A coordinator's review holds the enrollment: approving a mentor again, or clearing a mentee's, ends it."""
 
 
+# How far ahead a person may say their own pause ends: a year, a leap year's day included. Longer is no pause to plan
+# around; they resume or pause again.
+PAUSED_UNTIL_AT_MOST = timedelta(days=366)
+
+
 @dataclass
 class Enrollment:
     id: UUID
@@ -475,18 +480,26 @@ class Enrollment:
     # Why staff are to review it before its person is paired again (CONDUCT_REPORTED), and since when; None when not.
     review_reason: str | None = None
     review_since: datetime | None = None
+    # Until when its person paused it themselves (in UTC): then it is resumed as their resuming it would be (a background
+    # job). None: until they resume, or not a pause of their own. Kept only while `paused` with no `paused_because` and
+    # no `review_reason`: resuming, or a pause or a review of the platform's, ends it (their reason governs then).
+    paused_until: datetime | None = None
 
     # A mentor states capacity and the stages they welcome; a mentee states goals and the mentors they prefer; each
     # may pause (a mentee paused by the platform for not answering resumes so).
-    _TERMS = {Role.MENTOR: ("capacity", "mentee_stages_welcome", "paused"),
-              Role.MENTEE: ("goals", "preferred_mentor_stages", "paused")}
+    _TERMS = {Role.MENTOR: ("capacity", "mentee_stages_welcome", "paused", "paused_until"),
+              Role.MENTEE: ("goals", "preferred_mentor_stages", "paused", "paused_until")}
 
-    def update(self, program: Program, **proposed: Any) -> set[str]:
+    def update(self, program: Program, *, now: datetime | None = None, **proposed: Any) -> set[str]:
+        """Change what is `proposed` of its person's terms; `now` is needed to say until when they pause
+        (`paused_until`). What changed."""
         self._require_active()
         # Terms of the other role do not apply: a mentee's stated capacity is one, whatever was sent.
         terms = {name: value for name, value in proposed.items() if name in self._TERMS[self.role]}
         if self.review_reason is not None and self.paused and terms.get("paused") is False:
             raise UnderReview("paused for a coordinator's review: a coordinator resumes it", field="paused")
+        if terms.get("paused_until") is not None:
+            terms["paused_until"] = self._end_of_own_pause(terms["paused_until"], terms.get("paused"), now)
         if not set(terms.get("mentee_stages_welcome", [])) <= set(program.mentee_stages):
             raise Invalid("welcome only stages this program takes as mentees", field="mentee_stages_welcome")
         if not set(terms.get("preferred_mentor_stages", [])) <= set(program.mentor_stages):
@@ -498,7 +511,44 @@ class Enrollment:
             setattr(self, name, value)
         if "paused" in changed:  # their own pause, or resuming: no other reason holds
             self.paused_because = None
-        return set(changed)
+        return set(changed) | self._pause_end_settled()
+
+    def _end_of_own_pause(self, until: datetime, paused: bool | None, now: datetime | None) -> datetime:
+        """`until`, in UTC, if it can end the person's own pause as this change leaves it (`paused`: what the change
+        says of the pause, None: nothing); refused naming it otherwise."""
+        if paused is False:
+            raise Invalid("resuming ends the pause: send no end with it", field="paused_until")
+        if not self.paused and paused is None:
+            raise Invalid("pause it (paused true) to say until when", field="paused_until")
+        if self.review_reason is not None:
+            raise Invalid("held for a coordinator's review: the review, not a date, ends it", field="paused_until")
+        if self.paused and self.paused_because is not None:
+            raise Invalid(f"paused by the platform ({self.paused_because}): resume it to end it, then pause it again "
+                          "with an end", field="paused_until")
+        if until.tzinfo is None or until.utcoffset() is None:
+            raise Invalid("say the end's time zone or offset, e.g. 2026-08-01T07:00:00Z", field="paused_until")
+        if now is None:
+            raise TypeError("an end of a pause is checked against now: pass `now`")
+        if until <= now:
+            raise Invalid("the end of a pause is to come", field="paused_until")
+        if until > now + PAUSED_UNTIL_AT_MOST:
+            raise Invalid(f"a pause ends within {PAUSED_UNTIL_AT_MOST.days} days at most: resume then, or pause "
+                          "again", field="paused_until")
+        return until.astimezone(UTC)
+
+    def _pause_end_settled(self) -> set[str]:
+        """Forget the end of a pause that is no longer the person's own (resumed, or paused or held by the platform,
+        whose reason governs): `paused_until` if it went."""
+        if self.paused_until is None or (self.paused and self.paused_because is None and self.review_reason is None):
+            return set()
+        self.paused_until = None
+        return {"paused_until"}
+
+    def own_pause_ended(self, now: datetime) -> bool:
+        """Whether the person's own pause has an end that has come by `now`: they are then resumed as their resuming
+        it would (`update(program, paused=False)`)."""
+        return (self.active and self.paused and self.paused_because is None and self.review_reason is None
+                and self.paused_until is not None and self.paused_until <= now)
 
     def pause_unanswered(self, program: Program) -> set[str]:
         """Paused because its person let proposals or requests lapse unanswered in a row (matching's word), as their
@@ -517,7 +567,7 @@ class Enrollment:
             return set()
         changed = self.update(program, paused=True)
         self.paused_because = reason
-        return changed | {"paused_because"}
+        return changed | {"paused_because"} | self._pause_end_settled()
 
     def hold_for_review(self, program: Program, reason: str, since: datetime) -> set[str]:
         """Reported (`reason`) by the other side of a pairing: held from any new pairing until staff review. A
@@ -534,7 +584,7 @@ class Enrollment:
         else:
             changed = self.update(program, paused=True)
             self.paused_because = reason  # whether or not they had paused themselves: now staff's to resume
-        return changed | {"review_reason"}
+        return changed | {"review_reason"} | self._pause_end_settled()
 
     def clear_review(self, program: Program) -> set[str]:
         """A coordinator's review done: a mentee resumed; what changed, as for `hold_for_review` (nothing of one

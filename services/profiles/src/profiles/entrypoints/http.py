@@ -24,7 +24,7 @@ from plumbing.auth import Role as CallerRole
 from plumbing.errors import NotFound
 from plumbing.http import answers, unit_of_work
 from plumbing.validation import MultilineText, Text
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, create_model
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, create_model
 
 from ..domain import commands
 from ..domain.model import (
@@ -323,6 +323,14 @@ EnrollmentChange = create_model(
     __base__=changes_to(EnrollmentIn, without=frozenset({"person_id", "program_id", "role", "pairing_kind"})),
     paused=(bool, Field(default=None, description="Take no new pairing for now (true), or again (false): a mentor no "
                                                   "new mentee, a mentee no mentor")),
+    paused_until=(AwareDatetime | None, Field(
+        default=None, description="Until when the person pauses it themselves: resumed then (within five minutes), as "
+                                  "their resuming it would be. A date-time with its offset (e.g. "
+                                  "`2026-08-01T07:00:00Z`), in the future and at most 366 days ahead; null: until "
+                                  "they resume. Sent with `paused` true, or alone while paused by themselves to "
+                                  "change it. Refused (422, field `paused_until`) without an offset, in the past, "
+                                  "further ahead, with `paused` false, when not paused, or for a pause that is not "
+                                  "their own (`paused_because` set, or under review)")),
 )
 
 
@@ -348,6 +356,10 @@ class EnrollmentOut(BaseModel):
                                   "resumes them, `POST /v1/enrollments/{id}/clear-review`); `goals_met` or "
                                   "`term_completed`, a mentee whose mentorship ran its course, paired with nobody new "
                                   "until they ask for another mentor (they resume). Null for their own pause, or none")
+    paused_until: datetime | None = Field(
+        default=None, description="Until when its person paused it themselves (UTC): it is resumed then, within five "
+                                  "minutes, as their resuming it would be. Null: until they resume, or no pause of "
+                                  "their own (resuming, or a pause or review of the platform's, clears it)")
     was_approved: bool | None = Field(
         default=None, description="A suspended mentor's: whether they had been approved (true: suspended) or not "
                                   "(false: their offer to mentor was declined). Null when not suspended, or unknown "
@@ -589,7 +601,7 @@ async def get_enrollment(enrollment_id: UUID, caller: Caller, unit: UnitOfWork) 
 @router.patch("/enrollments/{enrollment_id}", responses=answers(409))
 async def change_enrollment(enrollment_id: UUID, body: EnrollmentChange, caller: Caller,
                             unit: UnitOfWork) -> EnrollmentOut:
-    command = commands.ChangeEnrollment(enrollment_id, body.model_dump(exclude_unset=True))
+    command = commands.ChangeEnrollment(enrollment_id, body.model_dump(exclude_unset=True), datetime.now(UTC))
     return EnrollmentOut.of(await handlers.change_enrollment(command, unit, _self_or_manager(caller, ENROLLMENT)))
 
 

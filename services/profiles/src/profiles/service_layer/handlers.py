@@ -494,14 +494,45 @@ async def get_enrollment(enrollment_id: UUID, uow: Uow, authorize: Authorize) ->
 
 
 async def change_enrollment(command: commands.ChangeEnrollment, uow: Uow, authorize: Authorize) -> Enrollment:
+    """Change an enrollment's terms, announcing what other services hold of it: the end of its person's pause alone
+    (`paused_until`) is profiles' own, to resume them then (`resume_pauses_ended`), so moving it announces nothing."""
     async with uow:
         enrollment, person = await _enrollment(command.enrollment_id, uow, authorize, lock=True)
         program = await _existing(uow.programs, enrollment.program_id, "program_id")
-        if changed := enrollment.update(program, **command.changes):
+        if changed := enrollment.update(program, now=command.at, **command.changes):
             await uow.enrollments.save(enrollment)
-            uow.emit(integration_events.enrollment_changed(enrollment, person, changed))
+            if integration_events.announced(changed):
+                uow.emit(integration_events.enrollment_changed(enrollment, person, changed))
         await uow.commit()
         return enrollment
+
+
+# How many enrollments one pass of `resume_pauses_ended` resumes at most, in one transaction; the job runs again at
+# once while a pass resumed as many.
+RESUMED_AT_ONCE = 100
+
+
+async def resume_pauses_ended(now: datetime, uow: Uow, batch: int = RESUMED_AT_ONCE) -> int:
+    """Resume, as their person resuming would (`Enrollment.update(program, paused=False)`, announced by the same
+    `enrollment_changed`), the active enrollments whose own pause has an end come by `now` (`paused_until`), the
+    longest ended first, `batch` at most; how many. Each claimed locked, skipping those another caller holds: of two
+    instances at once, each resumes others, and one resumed is no longer claimed. Not audited, as resuming oneself is
+    not: their own data, by their own word."""
+    async with uow:
+        resumed = 0
+        programs: dict[UUID, Program] = {}
+        for enrollment in await uow.enrollments.own_pauses_ended(now, batch):
+            if not enrollment.own_pause_ended(now):  # what was claimed is what the domain says has ended
+                continue
+            if enrollment.program_id not in programs:
+                programs[enrollment.program_id] = await _existing(uow.programs, enrollment.program_id, "program_id")
+            changed = enrollment.update(programs[enrollment.program_id], paused=False)
+            await uow.enrollments.save(enrollment)
+            uow.emit(integration_events.enrollment_changed(enrollment, await _person(enrollment.person_id, uow),
+                                                           changed))
+            resumed += 1
+        await uow.commit()
+        return resumed
 
 
 async def withdraw_enrollment(command: commands.WithdrawEnrollment, uow: Uow, authorize: Authorize) -> Enrollment:

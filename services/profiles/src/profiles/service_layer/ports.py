@@ -83,6 +83,11 @@ class Enrollments(Protocol):
         mentor who has waited longest; those programs are marked reminded `now`, so that of two callers at once one
         alone gets each."""
 
+    async def own_pauses_ended(self, now: datetime, limit: int) -> list[Enrollment]:
+        """Up to `limit` active enrollments whose person's own pause has an end come by `now`
+        (`Enrollment.own_pause_ended`), the longest ended first, each locked until the transaction ends; one another
+        caller holds locked is skipped (theirs to resume), so that two callers at once never claim the same."""
+
 
 class Partnerships(Protocol):
     """Who is paired with whom, as matching announces it: an active pairing lets each side see the other as a
