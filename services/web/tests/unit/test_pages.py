@@ -3,12 +3,14 @@ error, each error is said next to its field, and the page says what the services
 
 from __future__ import annotations
 
+import calendar
 import html
 import json
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -1656,8 +1658,9 @@ async def test_a_waiting_mentee_can_pause_and_is_told_so_in_their_roles_words():
         paused = await page.post(f"/enrollments/{A_MENTEE['id']}/pause", data={"csrf": CSRF, "paused": "true"})
         after = await page.get(paused.headers["location"])
     assert "We are looking for a mentor for you." in home
-    assert re.search(r'name="paused" value="true">\s*<button type="submit" class="secondary">Pause: propose no '
-                     r"mentor to me for now</button>", home)
+    assert re.search(r'name="paused" value="true">\s*<label for="paused_for-[^"]+">For how long\?</label>.*?'
+                     r'<button type="submit" class="secondary">Pause: propose no mentor to me for now</button>', home,
+                     re.S)
     assert (paused.status_code, paused.headers["location"]) == (303, f"/?done=mentee_paused&program={PROGRAM}")
     patched = [(r.url.path, json.loads(r.content)) for r in services.sent if r.method == "PATCH"]
     assert patched == [(f"/v1/enrollments/{A_MENTEE['id']}", {"paused": True})]
@@ -2642,6 +2645,24 @@ async def test_marking_a_message_read_comes_back_to_the_inbox_saying_so():
     assert 'role="status" id="done-notice" data-focus' in back.text and "Marked as read." in back.text
 
 
+# Notifications learns a language switched on the site from profiles' event, later: until then it said the inbox in
+# the language the reader had left. The page asks for its own.
+async def test_the_inbox_and_a_message_are_asked_of_notifications_in_the_language_the_page_is_read_in():
+    notification = str(uuid4())
+    message = {"id": notification, "subject": "Ya tienes una mentoría con Ana Reyes", "paragraphs": [],
+               "bullets": [], "details": [], "action": None}
+    services = Services({f"GET /v1/people/{ME}/inbox": {"items": [], "unread": 0},
+                         f"GET /v1/people/{ME}/inbox/{notification}": message,
+                         f"POST /v1/people/{ME}/inbox/{notification}/read": httpx.Response(204)})
+    async with browser(services, ME, language="es") as page:
+        listed = await page.get("/inbox")
+        opened = await page.get(f"/inbox/{notification}")
+    assert listed.status_code == opened.status_code == 200
+    asked = [r for r in services.sent if r.method == "GET" and "/inbox" in r.url.path]
+    assert [r.url.path for r in asked] == [f"/v1/people/{ME}/inbox", f"/v1/people/{ME}/inbox/{notification}"]
+    assert all(r.url.params.get("language") == "es" for r in asked)
+
+
 # The browser's maxlength is no guarantee (an old browser, a script, a paste through an extension): text over a
 # limit was saved cut at the limit, with "saved". It is refused next to its field, with what was typed kept.
 async def test_a_name_or_pronouns_over_their_limits_are_refused_next_to_them_kept_as_typed_not_cut():
@@ -3430,3 +3451,61 @@ async def test_the_main_navigation_leads_to_ones_messages_from_every_page():
         inbox = (await page.get("/inbox")).text
     nav = re.search(r'<nav aria-label="Main">(.*?)</nav>', inbox, re.S)[1]
     assert '<a href="/inbox" aria-current="page">Messages</a>' in nav
+
+
+@pytest.mark.parametrize("length, months, days", [("2w", 0, 14), ("1m", 1, 0), ("3m", 3, 0)])
+async def test_a_mentor_pausing_for_a_while_is_paused_until_the_start_of_that_day_where_they_live(length, months, days):
+    # A resident pausing for a month of night shifts need not remember to come back: profiles resumes them then.
+    mentoring = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "general",
+                 "active": True, "capacity": 2, "approval": "approved", "paused": False, "paused_because": None}
+    services = a_home_with(mentoring)
+    async with browser(services, ME, timezone="America/Chicago") as page:
+        home = (await page.get("/")).text
+        paused = await page.post(f"/enrollments/{mentoring['id']}/pause",
+                                 data={"csrf": CSRF, "paused": "true", "paused_for": length})
+    assert re.search(rf'<select id="paused_for-{mentoring["id"]}" name="paused_for">', home)
+    assert paused.status_code == 303
+    [sent] = [json.loads(r.content) for r in services.sent if r.method == "PATCH"]
+    zone = ZoneInfo("America/Chicago")
+    today = datetime.now(zone).date()
+    month = today.month - 1 + months
+    year, month = today.year + month // 12, month % 12 + 1
+    day = min(today.day, calendar.monthrange(year, month)[1])
+    ends = datetime.combine(date(year, month, day) + timedelta(days=days), time(0), zone)
+    assert sent == {"paused": True, "paused_until": ends.isoformat()}
+
+
+async def test_a_mentor_pausing_until_they_resume_sends_no_end():
+    mentoring = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "general",
+                 "active": True, "capacity": 2, "approval": "approved", "paused": False, "paused_because": None}
+    services = a_home_with(mentoring)
+    async with browser(services, ME) as page:
+        await page.post(f"/enrollments/{mentoring['id']}/pause", data={"csrf": CSRF, "paused": "true", "paused_for": ""})
+    assert [json.loads(r.content) for r in services.sent if r.method == "PATCH"] == [{"paused": True}]
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "Paused until January 8, 2027: nobody new is proposed to you until then. Your mentorships go on."),
+    ("es", "En pausa hasta el 8 de enero de 2027: hasta entonces no se te propone a nadie nuevo. Tus mentorías "
+           "siguen.")])
+async def test_a_mentor_paused_until_a_day_reads_until_when_on_their_home_page(language, said):
+    mentoring = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "general",
+                 "active": True, "capacity": 2, "approval": "approved", "paused": True, "paused_because": None,
+                 "paused_until": "2027-01-08T06:00:00+00:00"}
+    async with browser(a_home_with(mentoring), ME, language=language, timezone="America/Chicago") as page:
+        home = text_of((await page.get("/")).text)
+    assert said in home
+
+
+async def test_a_mentee_pausing_for_a_while_is_offered_how_long_too():
+    async with browser(a_home_with(A_MENTEE), ME) as page:
+        home = (await page.get("/")).text
+    assert re.search(rf'<select id="paused_for-{A_MENTEE["id"]}" name="paused_for">', home)
+
+
+async def test_a_sign_up_steps_place_is_said_inside_its_heading_which_a_screen_reader_jumps_to():
+    services = Services({"GET /v1/chapters": [], f"GET /v1/people/{ME}": PERSON})
+    async with browser(services, ME) as page:
+        about = (await page.get("/sign-up")).text
+    assert '<h1><span class="caption">Step 1 of 4</span> About you</h1>' in about
+    assert '<p class="muted steps">Next: Interests</p>' in about

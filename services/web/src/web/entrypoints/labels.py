@@ -266,6 +266,10 @@ DONE_IN = {
     "ready_for_a_mentor": N_("We will propose a mentor to you in %(program)s again."),
 }
 
+# How long one's own pause lasts, as offered with the pause button: profiles resumes it at the start of the day it ends.
+PAUSE_LENGTHS = {"": N_("Until I resume it"), "2w": N_("For 2 weeks"), "1m": N_("For a month"),
+                 "3m": N_("For 3 months")}
+
 DONE = {
     "accepted": N_("You accepted this mentorship."),
     "declined": N_("You declined this mentorship."),

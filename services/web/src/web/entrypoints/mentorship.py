@@ -4,8 +4,9 @@ do with it (accept, decline, log a meeting, end early), and a waitlist place."""
 from __future__ import annotations
 
 import asyncio
+import calendar
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -276,7 +277,8 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
     places = [places_by.get((e["program_id"], e["pairing_kind"])) for e in waiting]
     # A paused mentee is off matching's waitlist (no place) yet keeps their waiting time: their card says so.
     waitlists = [{"program": programs.get(e["program_id"]), "place": place, "program_id": e["program_id"],
-                  "enrollment_id": e["id"], "paused": e.get("paused", False), "paused_because": e.get("paused_because")}
+                  "enrollment_id": e["id"], "paused": e.get("paused", False), "paused_because": e.get("paused_because"),
+                  "paused_until": e.get("paused_until")}
                  for e, place in zip(waiting, places, strict=True)]
     # A proposal or a request takes a place until it is answered, but it is no mentee yet: each is counted apart.
     mentoring = []
@@ -625,13 +627,31 @@ async def change_capacity(enrollment_id: UUID, visitor: Person, posted: Form) ->
     return redirect(visitor, "/?done=capacity")
 
 
+def _pause_ends(visitor: Visit, length: str) -> str | None:
+    """When a pause for `length` (`labels.PAUSE_LENGTHS`) ends: the start of that day where the person lives, a
+    month on being the same day of the month (or its last); None for a pause until they resume."""
+    today = _today(visitor)
+    if length == "2w":
+        day = today + timedelta(days=14)
+    elif length in ("1m", "3m"):
+        month = today.month - 1 + int(length[0])
+        year, month = today.year + month // 12, month % 12 + 1
+        day = date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+    else:
+        return None
+    return datetime.combine(day, time(0), _zone(visitor.timezone)).isoformat()
+
+
 @router.post("/enrollments/{enrollment_id}/pause")
 async def pause(enrollment_id: UUID, visitor: Person, posted: Form) -> Response:
     """The pause switch: while paused, nobody new is proposed to a mentor (their mentorships go on), and a mentee is
-    proposed to no mentor (keeping their place)."""
+    proposed to no mentor (keeping their place); for a while (`paused_for`), profiles resumes them at its end."""
     paused = str(posted.get("paused") or "") == "true"
+    change: dict[str, Any] = {"paused": paused}
+    if paused and (ends := _pause_ends(visitor, str(posted.get("paused_for") or ""))):
+        change["paused_until"] = ends
     try:
-        changed = await clients(visitor.request).change_enrollment(visitor.who, enrollment_id, {"paused": paused})
+        changed = await clients(visitor.request).change_enrollment(visitor.who, enrollment_id, change)
     except ServiceError:
         return redirect(visitor, "/?done=failed")
     # Profiles answers the enrollment as it now is: its role words the message, without another call.
