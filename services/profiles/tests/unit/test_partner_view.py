@@ -105,7 +105,6 @@ async def test_anyone_but_a_partner_is_answered_as_if_the_person_did_not_exist(u
     await confirmed(uow, mentor, mentee)
     assert await refusal(uow, mentor.id, stranger.id) == nobody
     assert await refusal(uow, mentor.id, None) == nobody  # a coordinator, an administrator: not partners
-    assert await refusal(uow, mentor.id, mentor.id) == nobody  # one's own profile is read elsewhere
 
 
 @pytest.mark.parametrize("ending", ["ended", "completed", "declined", "lapsed"])
@@ -189,3 +188,10 @@ async def test_what_a_mentee_hopes_for_is_the_mentors_alone_and_not_once_the_pai
     await handlers.pairing_proposed(matching.PairingProposedV5(**pairing, score=80, reason_codes=[]), uow)
     with pytest.raises(NotFound, match="no such pairing"):
         await handlers.mentee_hopes(pairing["pairing_id"], mentor.id, uow)
+
+
+async def test_a_person_sees_themselves_as_a_partner_would_to_check_what_they_show_before_anyone_is_matched(uow, pair):
+    mentor, _ = pair
+    seen = await view(uow, mentor, mentor)
+    assert (seen.display_name, seen.pronouns, seen.bio) == ("Dr. Ana Reyes", "she/her", "EM resident")
+    assert seen.identity == {"race_ethnicity": "Latina", "first_generation": "first in my family"}

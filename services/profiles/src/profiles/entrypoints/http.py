@@ -526,7 +526,8 @@ async def confirm_email_change(body: EmailConfirmationIn, caller: Caller, unit: 
 @router.get("/people/{person_id}/as-partner")
 async def partner_view(person_id: UUID, caller: Caller, unit: UnitOfWork) -> PartnerOut:
     """The person as their partner in an active pairing sees them: name, pronouns if shown to partners, bio, and
-    only the identity attributes they consented to show a partner. To anyone else, 404, as for no such person."""
+    only the identity attributes they consented to show a partner; to the person themselves, the same, to check what
+    they show. To anyone else, 404, as for no such person."""
     return PartnerOut.of(await handlers.partner_view(person_id, caller.person_id, unit))
 
 

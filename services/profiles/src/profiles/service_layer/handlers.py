@@ -310,11 +310,13 @@ async def _identity_changed(person: Person, consent_changes: list[ConsentChange]
 
 
 async def partner_view(person_id: UUID, viewer_id: UUID | None, uow: Uow) -> PartnerView:
-    """The person as `viewer_id` sees them if the two are partners in an active pairing. Anyone else (no viewer,
-    not a partner, a pairing over) gets the answer an unknown person gets: whether they exist is not theirs."""
+    """The person as `viewer_id` sees them if the two are partners in an active pairing, or as a partner would if
+    it is the person themselves (to check what they show before anyone is matched). Anyone else (no viewer, not a
+    partner, a pairing over) gets the answer an unknown person gets: whether they exist is not theirs."""
     async with uow:
         person = None
-        if viewer_id is not None and await uow.partnerships.between(person_id, viewer_id):
+        if viewer_id is not None and (viewer_id == person_id
+                                      or await uow.partnerships.between(person_id, viewer_id)):
             person = await uow.people.get(person_id)
         if person is None:
             raise no_such_person()
