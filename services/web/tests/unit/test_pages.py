@@ -3509,3 +3509,21 @@ async def test_a_sign_up_steps_place_is_said_inside_its_heading_which_a_screen_r
         about = (await page.get("/sign-up")).text
     assert '<h1><span class="caption">Step 1 of 4</span> About you</h1>' in about
     assert '<p class="muted steps">Next: Interests</p>' in about
+
+
+@pytest.mark.parametrize("language, title, shared", [
+    ("en", "What your mentor or mentees see of you", "First in my family to go to college: Yes"),
+    ("es", "Lo que ve de ti tu persona mentora o quienes mentoreas", "Primera persona de mi familia en ir a la "
+                                                                    "universidad: Sí")])
+async def test_a_person_sees_what_their_mentor_or_mentees_will_see_of_them_before_anyone_is_matched(
+        language, title, shared):
+    seen = {"id": ME, "display_name": "Dr. Kwame Mensah", "pronouns": "he/him", "bio": "EM resident, night owl.",
+            "identity": {"first_generation": "Yes"}, "email": "kwame@example.org", "stage": "resident",
+            "timezone": "America/Chicago"}
+    async with browser(Services({f"GET /v1/people/{ME}/as-partner": seen}), ME, language=language) as page:
+        profile_page = await page.get("/profile/as-partner")
+    shown = text_of(profile_page.text)
+    assert profile_page.status_code == 200 and f"<h1>{title}</h1>" in profile_page.text
+    for said in ("Dr. Kwame Mensah (he/him)", "EM resident, night owl.", "kwame@example.org", shared):
+        assert said in shown, said
+    assert 'href="/profile"' in profile_page.text and 'href="/sign-up/identity?next=/profile/as-partner"' in profile_page.text

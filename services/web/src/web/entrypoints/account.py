@@ -513,6 +513,16 @@ async def profile(visitor: Person) -> Response:
     return _profile_page(visitor, me, chapters, _about_values(visitor, me), _about_chosen(visitor, me))
 
 
+@router.get("/profile/as-partner")
+async def profile_as_partner(visitor: Person, done: str | None = None) -> Response:
+    """What the person's mentor or mentees see of them, as profiles shows a partner: to check it before anyone is
+    (`done`: an answer just changed from here)."""
+    seen = await clients(visitor.request).partner(visitor.who, visitor.person_id)
+    if seen is None:
+        return render(visitor, "not_found.html", 404)
+    return render(visitor, "profile_as_partner.html", seen=seen, done=done)
+
+
 @router.post("/profile")
 async def save_profile(visitor: Person, posted: Form) -> Response:
     api = clients(visitor.request)
