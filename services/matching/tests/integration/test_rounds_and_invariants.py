@@ -59,6 +59,40 @@ async def test_a_coordinator_runs_a_round_follows_its_progress_publishes_the_dra
     assert {p["mentee_id"] for p in proposed} <= {str(m) for m in mentees}
 
 
+async def test_coordinators_running_a_round_at_once_queue_one_and_none_runs_another_while_its_draft_awaits_review(
+        matching, matching_settings, profiles):
+    chapter = uuid4()
+    program = await profiles.program(chapter_id=chapter, pairing_mode="rounds")
+    await profiles.person(program, "mentor")
+    await profiles.person(program, "mentee")
+    async with client(matching, "coordinator", chapter_id=chapter) as coordinator:
+        async def known():
+            return (await coordinator.get(f"/v1/programs/{program}/rounds")).status_code == 200
+
+        await eventually(known, timeout=60, what="the program known to matching")
+        answers = await asyncio.gather(*(coordinator.post(f"/v1/programs/{program}/rounds", json={})
+                                         for _ in range(6)))
+
+        assert sorted(a.status_code for a in answers) == [202] + [409] * 5, [a.text for a in answers]
+        [started] = [a.json() for a in answers if a.status_code == 202]
+        assert {a.json()["error"]["code"] for a in answers if a.status_code == 409} <= {"round_already_running",
+                                                                                        "draft_awaiting_review"}
+
+        async def drafted():
+            found = (await coordinator.get(started["poll"])).json()
+            return found if found["status"] == "draft" else None
+
+        await eventually(drafted, timeout=60, what="the round drafted")
+        again = await coordinator.post(f"/v1/programs/{program}/rounds", json={})
+        assert again.status_code == 409 and again.json()["error"]["code"] == "draft_awaiting_review", again.text
+        assert again.json()["error"]["field"] == "program_id" and started["round_id"] in again.json()["error"]["message"]
+        listed = (await coordinator.get(f"/v1/programs/{program}/rounds")).json()
+        assert [(r["id"], r["status"]) for r in listed] == [(started["round_id"], "draft")]
+
+        assert (await coordinator.post(f"/v1/rounds/{started['round_id']}/discard")).status_code == 200
+        assert (await coordinator.post(f"/v1/programs/{program}/rounds", json={})).status_code == 202
+
+
 async def test_a_stable_round_in_a_group_program_gives_each_mentor_one_group_of_the_mentees_who_prefer_them(
         matching, matching_settings, profiles, observer):
     chapter = uuid4()

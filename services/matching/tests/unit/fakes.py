@@ -659,6 +659,12 @@ class FakeRounds:
     async def of_program(self, program_id: UUID) -> list[dict]:
         return self._latest_first(lambda r: r["program_id"] == program_id)
 
+    async def open_of_program(self, program_id: UUID, statuses: tuple[str, ...] = ("queued", "running", "draft"),
+                              besides: UUID | None = None) -> dict | None:
+        found = self._latest_first(lambda r: r["program_id"] == program_id and r["status"] in statuses
+                                   and r["id"] != besides)
+        return found[0] if found else None
+
     async def of_chapters(self, chapter_ids: frozenset[UUID] | None, status: str, limit: int) -> list[dict]:
         managed = self._tables.programs.of_chapters(chapter_ids)
         return self._latest_first(lambda r: r["program_id"] in managed and r["status"] == status)[:limit]

@@ -15,6 +15,7 @@ from matching.domain.errors import (
 )
 from matching.domain.model import Candidate, Pairing, ProgramRules
 from matching.domain.scoring import Weights, fit
+from mentorship_contracts.vocabulary import Role
 from mentorship_contracts.vocabulary import TrainingStage as S
 
 PROGRAM = ProgramRules(
@@ -35,8 +36,41 @@ def test_a_program_that_asks_both_sides_activates_the_pairing_only_when_both_acc
     assert pairing.accept("mentor", PROGRAM, NOW) and pairing.status == "active"
 
 
-def test_a_program_that_does_not_ask_both_sides_is_satisfied_by_either():
-    assert proposal().accept("mentor", ProgramRules(**{**vars(PROGRAM), "both_must_accept": False}), NOW)
+ONE_ANSWER = ProgramRules(**{**vars(PROGRAM), "both_must_accept": False})
+
+
+def test_a_program_that_does_not_ask_both_sides_starts_the_mentorship_on_the_mentees_yes_alone():
+    pairing = proposal(origin="round")
+    assert pairing.accept("mentee", ONE_ANSWER, NOW)
+    assert (pairing.status, pairing.confirmed_at, pairing.mentor_accepted) == ("active", NOW, False)
+
+
+@pytest.mark.parametrize("origin", ["round", "choice", "registration"])
+def test_a_mentors_yes_where_one_answer_is_enough_is_recorded_but_starts_nothing_until_the_mentee_accepts(origin):
+    # The mentee (a high-school student, say) has not agreed: nobody is named, nobody's email is given.
+    pairing = proposal(origin=origin)
+    assert not pairing.accept("mentor", ONE_ANSWER, NOW)
+    assert (pairing.status, pairing.mentor_accepted, pairing.confirmed_at, pairing.term_ends_at) == (
+        "proposed", True, None, None)
+    assert pairing.awaiting() == [Role.MENTEE]
+    assert pairing.accept("mentee", ONE_ANSWER, NOW + timedelta(days=1)) and pairing.status == "active"
+    assert pairing.confirmed_at == NOW + timedelta(days=1)
+
+
+def test_a_proposal_its_mentor_accepted_but_its_mentee_left_unanswered_lapses_as_theirs_and_keeps_them_no_place():
+    pairing = proposal(origin="round")
+    pairing.accept("mentor", ONE_ANSWER, NOW)
+    pairing.lapse("unanswered")
+    assert (pairing.status, pairing.closed_reason) == ("lapsed", "unanswered")
+    assert not pairing.keeps_mentee_place()
+
+
+def test_where_one_answer_is_enough_the_program_confirms_for_both_but_not_for_the_mentee_of_a_pair_made_by_hand():
+    assert proposal(origin="round").accept("program", ONE_ANSWER, NOW)
+    by_hand = proposal(origin="manual")
+    assert not by_hand.accept("program", ONE_ANSWER, NOW) and not by_hand.accept("mentor", ONE_ANSWER, NOW)
+    assert by_hand.awaiting() == [Role.MENTEE]
+    assert by_hand.accept("mentee", ONE_ANSWER, NOW) and by_hand.status == "active"
 
 
 def test_the_program_confirms_on_behalf_of_both():

@@ -280,7 +280,7 @@ async def test_a_drafted_pair_whose_requirement_stopped_being_met_is_published_a
     for pairing in made.values():
         await lifecycle.accept(commands.AcceptPairing(pairing["id"]), platform.uow(), acting_as(pairing["mentor_id"]))
     statuses = {p["status"] for p in platform.repositories["pairings"].pairings.values()}
-    assert statuses == {"active"}, "as the program says, for every pair alike"
+    assert statuses == {"proposed"}, "the mentors' yes waits for the mentees', as the program says, for every pair alike"
     assert await views.requirement_met(made[requiring]["id"], platform.uow(), acting_as(requiring)) is False
 
 

@@ -7,7 +7,14 @@ from uuid import uuid4
 import pytest
 from matching.adapters.solver import optimal_assignment
 from matching.domain import commands
-from matching.domain.errors import DifferentKind, PairNotInRound, RoundNotDraft, SameMentor
+from matching.domain.errors import (
+    DifferentKind,
+    DraftAwaitingReview,
+    PairNotInRound,
+    RoundAlreadyRunning,
+    RoundNotDraft,
+    SameMentor,
+)
 from matching.service_layer import overlap, projections, rounds
 from mentorship_contracts import matching as published
 from mentorship_contracts.profiles import EnrollmentWithdrawn
@@ -262,9 +269,10 @@ async def test_the_drafts_awaiting_review_are_listed_latest_first_of_the_chapter
 
 async def test_no_more_than_two_hundred_rounds_are_listed_the_latest():
     platform = Platform()
-    program = await Profiles(platform).program(pairing_mode="rounds")
+    profiles = Profiles(platform)  # a program has one round open at a time
+    programs = [await profiles.program(pairing_mode="rounds") for _ in range(201)]
     queued = [await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow(), administrator())
-              for _ in range(201)]
+              for program in programs]
 
     listed = await rounds.rounds_of_chapters(None, "queued", platform.uow())
 
@@ -323,3 +331,72 @@ async def test_a_draft_discarded_after_a_pair_was_removed_keeps_the_counts_it_wa
     outcome = await rounds.discard(round_id, platform.uow(), administrator())
 
     assert (outcome["status"], outcome["paired"], outcome["unpaired"], outcome["total_score"]) == ("discarded", 0, 3, 0)
+
+
+async def test_a_round_is_refused_while_a_draft_of_the_same_program_awaits_review_until_it_is_published_or_discarded():
+    # Two drafts both "waiting for your review": publishing the newer then the older proposed nobody from the older
+    # (every pair "no longer valid"), which still said "published".
+    platform = Platform()
+    profiles = Profiles(platform)
+    program, elsewhere = [await profiles.program(pairing_mode="rounds") for _ in range(2)]
+    for p in (program, elsewhere):
+        await profiles.person(p, "mentor")
+        await profiles.person(p, "mentee")
+    waiting = await drafted(platform, program)
+    await drafted(platform, elsewhere)  # another program's draft is no reason
+
+    for closing in (rounds.publish, rounds.discard):
+        unit = platform.uow()
+        with pytest.raises(DraftAwaitingReview) as refused:
+            await rounds.queue_round(commands.RunRound(program, "optimal", False), unit, administrator())
+        assert (refused.value.status, refused.value.code, refused.value.field) == (
+            409, "draft_awaiting_review", "program_id")
+        assert str(waiting) in refused.value.message and "publish or discard" in refused.value.message
+        assert not unit.audited
+        assert [r["id"] for r in await rounds.rounds_of(program, platform.uow())][0] == waiting
+
+        await closing(waiting, platform.uow(), administrator())
+        waiting = await drafted(platform, program)
+
+    assert [r["status"] for r in await rounds.rounds_of(program, platform.uow())] == ["draft", "discarded", "published"]
+
+
+async def test_a_round_is_refused_while_another_of_the_same_program_is_queued_or_running():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    await profiles.person(program, "mentor")
+    await profiles.person(program, "mentee")
+    queued = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow(), administrator())
+
+    with pytest.raises(RoundAlreadyRunning) as refused:
+        await rounds.queue_round(commands.RunRound(program, "stable", False), platform.uow(), administrator())
+
+    assert (refused.value.status, refused.value.code, refused.value.field) == (409, "round_already_running",
+                                                                               "program_id")
+    assert str(queued) in refused.value.message
+    await rounds.run_next_round(platform.uow, optimal_assignment)
+    assert [r["status"] for r in await rounds.rounds_of(program, platform.uow())] == ["draft"]
+
+
+async def test_the_job_running_rounds_drafts_no_second_draft_of_a_program_whose_draft_awaits_review():
+    # Two rounds of one program queued before running one was refused while another waited: the first drafts, the
+    # second fails, saying why, rather than stand beside it.
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    await profiles.person(program, "mentor")
+    await profiles.person(program, "mentee")
+    first, second = uuid4(), uuid4()
+    for round_id in (first, second):
+        async with platform.uow() as unit:
+            await unit.rounds.queue(round_id, program, "optimal", False)
+            await unit.commit()
+
+    assert await rounds.run_next_round(platform.uow, optimal_assignment) == first
+    assert await rounds.run_next_round(platform.uow, optimal_assignment) == second
+
+    ran = {r["id"]: r for r in await rounds.rounds_of(program, platform.uow())}
+    assert (ran[first]["status"], ran[second]["status"], ran[second]["error"]) == (
+        "draft", "failed", "draft_awaiting_review")
+    assert not (await rounds.round_status(second, platform.uow()))["pairs"]

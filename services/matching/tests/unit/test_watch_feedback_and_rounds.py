@@ -472,6 +472,30 @@ async def test_a_queued_round_drafts_the_best_pairs_it_can_says_why_the_others_w
     assert (completed.round_id, completed.paired) == (queued, 2)
 
 
+async def test_a_rounds_proposal_its_mentor_accepts_where_one_answer_is_enough_waits_for_its_mentee_and_lapses_as_theirs():
+    # The mentee's proposal said "it starts as soon as you accept", the mentor's that it starts as soon as the mentee
+    # does: the mentor's yes alone starts nothing, names nobody, and it lapses as the mentee's to have answered.
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds", both_must_accept=False)
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    queued = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow(), administrator())
+    await rounds.run_next_round(platform.uow, optimal_assignment)
+    await rounds.publish(queued, platform.uow(), administrator())
+    [proposal] = platform.events(published.PairingProposed, mentee_id=mentee)
+
+    accepted = await lifecycle.accept(commands.AcceptPairing(proposal.pairing_id), platform.uow(), acting_as(mentor))
+
+    assert (accepted.status, accepted.mentor_accepted, accepted.mentee_accepted) == ("proposed", True, False)
+    assert not platform.events(published.PairingConfirmed)
+    platform.later_by(days=15)
+    await watched(platform)
+    [lapsed] = platform.events(published.PairingLapsed, mentee_id=mentee)
+    assert (lapsed.pairing_id, lapsed.reason_code, lapsed.awaiting) == (proposal.pairing_id, "unanswered", ["mentee"])
+    assert not platform.events(published.PairingConfirmed)
+
+
 async def test_one_side_asking_five_times_renews_nothing_and_both_asking_near_the_end_renew_for_one_term():
     platform = Platform()
     mentor, mentee, pairing = await a_confirmed_pair(platform)

@@ -139,6 +139,15 @@ class PairNotInRound(NotFound, code="pair_not_found"):
     pass
 
 
+class DraftAwaitingReview(Conflict, code="draft_awaiting_review"):
+    """A round of the program is drafted and awaits a coordinator's review: another is run once it is published or
+    discarded (two drafts of one roster contradict each other: the second published would propose nobody)."""
+
+
+class RoundAlreadyRunning(Conflict, code="round_already_running"):
+    """A round of the program is queued or running: it ends as a draft, to review before another is run."""
+
+
 # --- input ------------------------------------------------------------------------------------------------------
 class PairingKindRequired(Invalid, code="pairing_kind_required"):
     """The person is enrolled for several kinds of pairing: the request must say which."""

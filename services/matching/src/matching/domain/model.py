@@ -140,7 +140,8 @@ def answer_by(status: str, created_at: datetime | None, answer_within_days: int)
 
 def awaiting(status: str, mentee_accepted: bool, mentor_accepted: bool) -> list[Role]:
     """Who has yet to answer a pairing of this status: the mentor of a mentee's request; each side of a proposal that
-    has not accepted it (either may answer where one acceptance is enough)."""
+    has not accepted it (where one acceptance is enough, the mentee's starts it: a mentor who accepted waits for
+    it, and one who has not answered may still decline)."""
     if status == "requested":
         return [Role.MENTOR]
     if status != "proposed":
@@ -246,7 +247,8 @@ class Pairing:
 
     def accept(self, side: Acceptor, program: ProgramRules, now: datetime) -> bool:
         """Record one side's acceptance (or the program's, side "program"); True when the pairing became active,
-        its term starting `now`."""
+        its term starting `now`: once both accepted, or, where the program does not ask both sides, once its mentee
+        did (a mentor's acceptance alone starts nothing)."""
         self._refuse_unless(("proposed", "requested"), "accepted")
         if side == "mentee" and self.status == "requested":
             raise MentorAnswersRequest("the mentor answers a mentee's request", "pairing_id")
@@ -258,10 +260,12 @@ class Pairing:
             self.mentee_accepted = True
         if side in ("mentor", "program"):
             self.mentor_accepted = True
-        # A request is the mentee's acceptance already; otherwise a program that does not ask both sides
-        # is satisfied by either (by the mentee, for a pair made by hand).
+        # A request is the mentee's acceptance already; otherwise a program that does not ask both sides is satisfied
+        # by the mentee's (or the program's for them, but for a pair made by hand): nobody, a high-school student
+        # perhaps, is paired and named to a mentor without saying yes. A mentor's yes there is recorded, and waits
+        # for theirs (what both are told: "it starts as soon as you accept", "as soon as the proposed mentee accepts").
         confirmed = (self.mentee_accepted and self.mentor_accepted) or (
-            not program.both_must_accept and self.status == "proposed" and (self.mentee_accepted or not by_hand)
+            not program.both_must_accept and self.status == "proposed" and self.mentee_accepted
         )
         if confirmed:
             self.status = "active"

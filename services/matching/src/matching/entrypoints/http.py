@@ -201,6 +201,10 @@ async def get_pairing(pairing_id: UUID, caller: Caller, unit: UnitOfWork, reques
 
 @router.post("/pairings/{pairing_id}/accept", responses=answers(409))
 async def accept(pairing_id: UUID, caller: Caller, unit: UnitOfWork) -> PairingOut:
+    """Accept a proposal (its mentee or its mentor; staff for the program) or a mentee's request (its mentor). It
+    starts once both accepted; in a program that does not ask both (`both_must_accept` false), once its mentee did,
+    or the program for them (not of a pair a coordinator made: its mentee confirms it). A mentor's acceptance alone is
+    recorded (`mentor_accepted`) and starts nothing: the mentee is paired, and named, only once they said yes."""
     return PairingOut.of(await lifecycle.accept(commands.AcceptPairing(pairing_id), unit, party_or_program(caller)))
 
 
@@ -402,9 +406,12 @@ async def request_mentor(program_id: UUID, body: RequestIn, caller: Caller, unit
     return RequestOut(pairing_id=pairing_id, status="requested")
 
 
-@router.post("/programs/{program_id}/rounds", status_code=202)
+@router.post("/programs/{program_id}/rounds", status_code=202, responses=answers(409))
 async def run_round(program_id: UUID, body: RoundIn, caller: Caller, unit: UnitOfWork) -> RoundQueuedOut:
-    """Queue a round: it drafts pairs for review (`GET /rounds/{id}`); nobody is proposed until it is published."""
+    """Queue a round: it drafts pairs for review (`GET /rounds/{id}`); nobody is proposed until it is published. A
+    program has one round open at a time: refused (409, field `program_id`, the open round's id in the message) while
+    one of its rounds is queued or running (`round_already_running`) or its draft awaits review
+    (`draft_awaiting_review`: publish or discard it first)."""
     await _staff_program(program_id, caller, unit)
     round_id = await rounds.queue_round(commands.RunRound(program_id, body.method, body.most_pairs_first), unit,
                                         caller)

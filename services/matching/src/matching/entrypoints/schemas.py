@@ -222,7 +222,9 @@ class PersonPairingOut(BaseModel):
     last_met_at: datetime | None
     confirmed_at: datetime | None = Field(description="When it became active: the first meeting is due from then")
     mentee_accepted: bool = Field(description="Whether the mentee accepted (a proposed or requested pairing)")
-    mentor_accepted: bool = Field(description="Whether the mentor accepted (a proposed or requested pairing)")
+    mentor_accepted: bool = Field(description="Whether the mentor accepted (a proposed or requested pairing): a "
+                                              "proposal the mentor alone accepted waits for its mentee, even where "
+                                              "the program does not ask both")
     answer_by: datetime | None = Field(
         default=None, description="Of a proposed or requested pairing: until when it may be answered; unanswered "
                                   "then, it lapses (`unanswered`)")

@@ -297,6 +297,10 @@ class RoundsRepository(Protocol):
     async def of_program(self, program_id: UUID) -> list[dict[str, Any]]:
         """The program's rounds, latest first."""
 
+    async def open_of_program(self, program_id: UUID, statuses: tuple[str, ...] = ("queued", "running", "draft"),
+                              besides: UUID | None = None) -> dict[str, Any] | None:
+        """The program's latest round in one of these statuses (but `besides`), if any."""
+
     async def of_chapters(self, chapter_ids: frozenset[UUID] | None, status: str, limit: int) -> list[dict[str, Any]]:
         """The rounds in this status of the programs of these chapters (None: every program), latest first, at most
         `limit`."""

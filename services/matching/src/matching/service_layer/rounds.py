@@ -20,7 +20,16 @@ from plumbing.auth import Principal
 from plumbing.collector import collector_paused
 
 from ..domain import commands
-from ..domain.errors import PairNotInRound, RoundNotDraft, RoundNotFound, SameMentor, refusal_code, refused
+from ..domain.errors import (
+    DraftAwaitingReview,
+    PairNotInRound,
+    RoundAlreadyRunning,
+    RoundNotDraft,
+    RoundNotFound,
+    SameMentor,
+    refusal_code,
+    refused,
+)
 from ..domain.model import Candidate, NewPairing, ProgramRules
 from ..domain.pairing import Proposal, refusal
 from ..domain.rounds import DraftPair, Unpaired, candidate_graph, stable_matching, unpaired_each
@@ -34,14 +43,34 @@ ROUNDS_LISTED_AT_MOST = 200  # rounds are never deleted: a listing across progra
 
 
 async def queue_round(cmd: commands.RunRound, uow: MatchingUnitOfWorkPort, caller: Principal) -> UUID:
+    """Queue a round, unless one of the program's is queued, running or drafted awaiting review (409
+    `round_already_running`, `draft_awaiting_review`): a program has one round open at a time, whose draft is
+    published or discarded before another is run. Two drafts of one roster contradicted each other (the second
+    published proposed nobody: every pair taken by the first), and both said they awaited review."""
     async with uow:
         program = await existing_program(cmd.program_id, uow)
+        await _refuse_while_open(program.id, uow)  # at once, rather than wait on the lock a running round holds
+        # Under the program's lock, as the job drafting a round holds it and publishing or discarding takes it: two
+        # requests at once are answered one after the other, the second refused.
+        await uow.programs.lock(program.id)
+        await _refuse_while_open(program.id, uow)
         round_id = uuid4()
         await uow.rounds.queue(round_id, cmd.program_id, cmd.method, cmd.most_pairs_first)
         uow.audit(caller, "round.requested", "round", round_id, chapter_id=program.chapter_id,
                   detail={"program_id": str(cmd.program_id), "method": cmd.method})
         await uow.commit()
         return round_id
+
+
+async def _refuse_while_open(program_id: UUID, uow: MatchingUnitOfWorkPort) -> None:
+    found = await uow.rounds.open_of_program(program_id)
+    if found is None:
+        return
+    if found["status"] == "draft":
+        raise DraftAwaitingReview(f"a draft round of this program awaits review (round {found['id']}): publish or "
+                                  "discard it before running another round", "program_id")
+    raise RoundAlreadyRunning(f"a round of this program is already {found['status']} (round {found['id']}): review "
+                              "its draft, then publish or discard it, before running another round", "program_id")
 
 
 async def run_next_round(new_uow: NewUnitOfWork, solve: Solver, progress_seconds: float = 0.5) -> UUID | None:
@@ -85,6 +114,12 @@ async def _draft_claimed(new_uow: NewUnitOfWork, row: Any, solve: Solver, done: 
     round_id = row["id"]
     async with new_uow() as uow:
         await uow.programs.lock(row["program_id"])
+        # Never a second draft beside one awaiting review (rounds queued before another was refused while one was
+        # open): this one fails, saying why, and the coordinator reviews the draft there is.
+        if await uow.rounds.open_of_program(row["program_id"], ("draft",), besides=round_id) is not None:
+            await uow.rounds.finish(round_id, status="failed", error=DraftAwaitingReview.code)
+            await uow.commit()
+            return
         program = await existing_program(row["program_id"], uow)
         mentees = await uow.candidates.in_program(program, "mentee", waiting_only=True)
         mentors = await uow.candidates.in_program(program, "mentor")

@@ -103,11 +103,11 @@ async def requirement_met(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authori
     (DOMAIN: such a pairing tells the mentee the mentor has it), nothing more. Of a round's pair the mentee has not
     accepted (proposed, or confirmed by its mentor alone), False alone: its mentee began to require it, or its mentor
     stopped showing it, after the draft (it is published as every other: `rounds.publish`); they may decline or end
-    it."""
+    it. (A mentor's answer alone no longer confirms a pairing, but it did before: those it confirmed still run.)"""
     async with uow:
         pairing, program, actor = await load(pairing_id, uow, authorize)
         made_by_hand = pairing.origin == "manual" and pairing.status == "proposed"
-        # Active too when the mentor's answer alone confirmed it (the program asks no more): the mentee never judged it.
+        # Active too when the mentor's answer alone confirmed it, as it once could: the mentee never judged it.
         by_a_round = pairing.origin == "round" and (
             pairing.status == "proposed" or (pairing.status == "active" and not pairing.mentee_accepted))
         if not (made_by_hand or by_a_round) or actor.person_id != pairing.mentee_id:

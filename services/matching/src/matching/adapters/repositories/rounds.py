@@ -52,6 +52,13 @@ class PostgresRounds:
             "SELECT * FROM rounds WHERE program_id = $1 ORDER BY requested_at DESC, id", program_id)
         return [_round(r) for r in rows]
 
+    async def open_of_program(self, program_id: UUID, statuses: tuple[str, ...] = ("queued", "running", "draft"),
+                              besides: UUID | None = None) -> dict[str, Any] | None:
+        row = await self._conn.fetchrow(
+            """SELECT * FROM rounds WHERE program_id = $1 AND status = ANY($2::text[]) AND id IS DISTINCT FROM $3
+                ORDER BY requested_at DESC, id LIMIT 1""", program_id, list(statuses), besides)
+        return None if row is None else _round(row)
+
     async def of_chapters(self, chapter_ids: frozenset[UUID] | None, status: str, limit: int) -> list[dict[str, Any]]:
         rows = await self._conn.fetch(
             f"""SELECT * FROM rounds WHERE program_id IN {records.programs_of_chapters("$1")} AND status = $2
