@@ -197,6 +197,7 @@ class Services:
     not_answering: list[dict] = field(default_factory=list)  # mentors and mentees matching holds back, every program
     unknown_to_matching: set[str] = field(default_factory=set)  # programs whose definition has not reached matching
     rounds: dict[str, dict] = field(default_factory=dict)
+    statistics: dict[str, dict] = field(default_factory=dict)  # matching's figures of a program, by its id
     events: dict[str, dict] = field(default_factory=dict)
     roster: dict[str, list[dict]] = field(default_factory=dict)
     people_report: dict | None = None  # profiles' people report, when a test says what it is
@@ -582,6 +583,10 @@ class Services:
             return [r for r in self.rounds.values()
                     if r["status"] == c.params["status"] and r["program_id"] in self.programs
                     and self._manages(c, self.programs[r["program_id"]]["chapter_id"])]
+        if found := re.fullmatch(r"/v1/programs/([^/]+)/statistics", path):
+            program = self.programs[found[1]]
+            self._mine(c, program["chapter_id"])
+            return self.statistics.get(program["id"], {"waiting": len(self.waitlist)})
         if found := re.fullmatch(r"/v1/programs/([^/]+)/(pairings|waitlist|feedback|rounds|not-answering|mentors)",
                                  path):
             program = self.programs[found[1]]
@@ -614,7 +619,10 @@ class Services:
             if kind == "feedback":
                 return [{"pairing_id": p["id"], "from_role": "mentee", "rating": 5, "comment": "Very helpful",
                          "given_at": "2026-02-01T12:00:00+00:00"} for p in list(self.pairings.values())[:1]]
-            if m == "POST":
+            if m == "POST":  # as matching: one round of a program open at a time
+                if any(r["program_id"] == program["id"] and r["status"] in ("queued", "running", "draft")
+                       for r in self.rounds.values()):
+                    return refusal(409, "draft_awaiting_review", "program_id")
                 r = {"id": ident(), "program_id": program["id"], "status": "queued", "progress": 0,
                      "requested_at": "2026-03-01T12:00:00+00:00"}
                 self.rounds[r["id"]] = r

@@ -532,6 +532,7 @@ async def test_every_field_of_the_program_forms_has_a_label_and_an_error_is_link
 async def test_run_a_round_is_offered_only_where_pairs_form_in_rounds_and_elsewhere_the_console_says_how(
         world, mode, words):
     program = world["program"]
+    world["s"].rounds[ROUND]["status"] = "published"  # none open, whose draft would be offered instead
     rounds = f"/console/programs/{program['id']}/rounds"
     async with as_(world, "coordinator")[0] as page:
         in_rounds = [(await page.get(p)).text for p in ("/console", "/console/programs",

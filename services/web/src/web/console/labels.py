@@ -451,6 +451,8 @@ ERRORS = {
     "person_suspended": C_("This person is suspended."),
     "withdrawn": C_("This person has left the program."),
     "round_not_draft": C_("This round is no longer a draft."),
+    "round_open": C_("A round of this program is already open: review its draft, then publish or discard it, before "
+                     "running another."),
     "not_in_draft": C_("This mentee is not paired in this draft."),
     "last_administrator": C_("The platform needs at least one administrator."),
     "chapter_name_taken": C_("Another chapter has this name: give this one a name of its own, so that staff can tell "

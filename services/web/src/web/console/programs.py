@@ -227,11 +227,19 @@ async def withdraw(pairing_id: UUID, desk: Console, posted: Form) -> Response:
 
 # --- rounds with review ---------------------------------------------------------------------------------------
 
+OPEN_ROUND = ("queued", "running", "draft")  # matching runs no other round of the program meanwhile
+
+
 async def _rounds_page(desk: Desk, program_id: UUID, status: int = 200, **context: Any) -> Response:
-    program, found = await asyncio.gather(
+    """The program's rounds: the open one to review (or see running), else "Run a round" with what it would work
+    with (how many wait, how much room the mentors have: matching's figures)."""
+    program, found, figures = await asyncio.gather(
         desk.api.call("profiles", "GET", f"/v1/programs/{program_id}", desk.staff),
-        desk.api.call("matching", "GET", f"/v1/programs/{program_id}/rounds", desk.staff))
-    return desk.render("console/rounds.html", status, program=program, rounds=found, **context)
+        desk.api.call("matching", "GET", f"/v1/programs/{program_id}/rounds", desk.staff),
+        desk.api.call("matching", "GET", f"/v1/programs/{program_id}/statistics", desk.staff))
+    open_round = next((r for r in found if r.get("status") in OPEN_ROUND), None)
+    return desk.render("console/rounds.html", status, program=program, rounds=found, open_round=open_round,
+                       figures=figures, **context)
 
 
 @router.get("/programs/{program_id}/rounds")
@@ -245,7 +253,12 @@ async def run_round(program_id: UUID, desk: Console, posted: Form) -> Response:
     program = await desk.api.call("profiles", "GET", f"/v1/programs/{program_id}", desk.staff)
     if program.get("pairing_mode") != "rounds":  # not offered: a page from before the program's settings changed
         return await _rounds_page(desk, program_id, 409, error=desk._(C_("This program does not pair in rounds.")))
-    started = await desk.api.call("matching", "POST", f"/v1/programs/{program_id}/rounds", desk.staff, json={})
+    try:
+        started = await desk.api.call("matching", "POST", f"/v1/programs/{program_id}/rounds", desk.staff, json={})
+    except ServiceError as error:
+        if error.code not in ("draft_awaiting_review", "round_already_running"):
+            raise
+        return await _rounds_page(desk, program_id, 409, error=desk.error_words("round_open"))
     return desk.redirect(f"/console/rounds/{started.get('round_id') or started['id']}?done=round_started")
 
 
