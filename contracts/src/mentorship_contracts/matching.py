@@ -146,7 +146,7 @@ class PairingProposedV6(PairingProposedV5):
 
 @register
 class PairingConfirmed(PairingEvent):
-    """Both accepted, or the program confirmed it: the mentorship is active."""
+    """Both accepted, or the program confirmed it (where both need not accept, the mentee accepted): the mentorship is active."""
 
     event_type: Literal["matching.pairing_confirmed"] = "matching.pairing_confirmed"
     schema_version: Literal[1] = 1
@@ -173,7 +173,7 @@ class PairingConfirmedV2(PairingConfirmed):
 
 @register
 class PairingConfirmedV3(PairingConfirmedV2):
-    """Both accepted, or the program confirmed it: the mentorship is active.
+    """Both accepted, or the program confirmed it (where both need not accept, the mentee accepted): the mentorship is active.
 
     Version 3: version 2 in a closed schema (every field present, no other)."""
 
@@ -183,7 +183,7 @@ class PairingConfirmedV3(PairingConfirmedV2):
 
 @register
 class PairingConfirmedV4(PairingConfirmedV3):
-    """Both accepted, or the program confirmed it: the mentorship is active.
+    """Both accepted, or the program confirmed it (where both need not accept, the mentee accepted): the mentorship is active.
 
     Version 4: the score and the reasons say nothing of identity: `reason_codes` are from a fixed list without
     `shared_identity`, and `score` counts everything but identity attributes."""

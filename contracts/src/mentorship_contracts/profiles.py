@@ -159,7 +159,8 @@ class ProgramDefined(_ProfilesEvent):
                     "coordinators run and review; mentee_choice, each mentee asks a mentor from suggestions")
     both_must_accept: bool = Field(
         default=False, description="True: a proposal is confirmed only once mentee and mentor both accept it; "
-                                   "false: pairs made on enrollment are confirmed at once, others by one acceptance")
+                                   "false: pairs made on enrollment are confirmed at once, others once their mentee "
+                                   "accepts (a mentor's acceptance alone confirms nothing)")
     pair_cap: int | None = Field(
         default=None, description="The most pairings the program holds at once, proposed or active (1 to 100,000); "
                                   "null for no cap")
