@@ -3527,3 +3527,24 @@ async def test_a_person_sees_what_their_mentor_or_mentees_will_see_of_them_befor
     for said in ("Dr. Kwame Mensah (he/him)", "EM resident, night owl.", "kwame@example.org", shared):
         assert said in shown, said
     assert 'href="/profile"' in profile_page.text and 'href="/sign-up/identity?next=/profile/as-partner"' in profile_page.text
+
+
+async def test_marking_a_message_read_with_htmx_changes_it_in_place_keeping_focus_there_not_at_the_top():
+    # With many unread, going back to the top after each one made a keyboard user Tab through the list again.
+    notification, other = str(uuid4()), str(uuid4())
+    listed = [{"id": notification, "subject": "Welcome to Demo Chapter", "created_at": "2026-12-01T10:00:00+00:00",
+               "read": True},
+              {"id": other, "subject": "Your wait", "created_at": "2026-12-02T10:00:00+00:00", "read": False}]
+    services = Services({f"POST /v1/people/{ME}/inbox/{notification}/read": httpx.Response(204),
+                         f"GET /v1/people/{ME}/inbox": {"items": listed, "unread": 1}})
+    async with browser(services, ME) as page:
+        shown = (await page.get("/inbox")).text
+        marked = await page.post(f"/inbox/{notification}/read", data={"csrf": CSRF}, headers={"hx-request": "true"})
+    assert re.search(rf'<form method="post" action="/inbox/{other}/read" hx-post="/inbox/{other}/read" '
+                     rf'hx-target="#message-{other}" hx-swap="outerHTML">', shown)
+    assert marked.status_code == 200
+    answer = marked.text.strip()
+    assert answer.startswith(f'<article class="card" id="message-{notification}" data-announce="Marked as read.">')
+    assert f'<a href="/inbox/{notification}" data-focus>Welcome to Demo Chapter</a>' in answer
+    assert "Mark as read" not in answer.split("</article>")[0]
+    assert '<p id="unread" hx-swap-oob="true">Unread: 1</p>' in answer
