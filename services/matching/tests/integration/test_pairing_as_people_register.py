@@ -187,12 +187,13 @@ async def test_a_persons_overview_says_who_has_accepted_a_proposed_pairing(match
 
 
 async def test_a_stranger_may_not_act_on_a_pairing_nor_a_coordinator_of_another_chapter_run_a_round(
-        matching, profiles, observer):
+        matching, matching_settings, profiles, observer):
     chapter = uuid4()
     program = await profiles.program(chapter_id=chapter)
     await profiles.person(program, "mentor")
     mentee = await profiles.person(program, "mentee")
     pairing = (await observer.wait_for(program, "pairing_confirmed", mentee_id=mentee))[0]
+    await known_to_matching(matching_settings, await profiles.person(program, "mentor", capacity=3))
     async with client(matching, "participant", person_id=uuid4()) as stranger:
         assert (await stranger.post(f"/v1/pairings/{pairing['pairing_id']}/end",
                                     json={"reason_code": "other"})).status_code == 403
@@ -202,6 +203,7 @@ async def test_a_stranger_may_not_act_on_a_pairing_nor_a_coordinator_of_another_
     async with client(matching, "coordinator", chapter_id=chapter) as coordinator:
         stats = (await coordinator.get(f"/v1/programs/{program}/statistics")).json()
         assert (stats["active"], stats["waiting"]) == (1, 0)
+        assert (stats["places_free"], stats["mentors_with_room"]) == (3, 1)  # the first mentor is full
 
 
 async def test_a_required_identity_is_honoured_and_forgotten_when_consent_is_withdrawn(matching, profiles, observer):

@@ -132,10 +132,11 @@ class FakePeople:
     async def lock(self, person_id: UUID) -> None:
         """One process, one transaction at a time: nothing to serialise."""
 
-    def enrolled(self, program_id: UUID, role: str) -> list[dict]:
-        """Active enrollments with a matching profile, longest waiting first."""
+    def enrolled(self, program_id: UUID, role: str, paused_too: bool = False) -> list[dict]:
+        """Active enrollments with a matching profile (`paused_too`: paused ones as well), longest waiting first."""
         found = [e for e in self.enrollments.values() if e["program_id"] == program_id and e["role"] == role
-                 and e["active"] and e["person_id"] in self.profiles]
+                 and (e["active"] or (paused_too and not (e["withdrawn"] or e["suspended"])))
+                 and e["person_id"] in self.profiles]
         return sorted(found, key=lambda e: (e["waiting_since"], str(e["id"])))
 
     async def save_profile(self, person_id: UUID, *, stage: str, specialties: list[str], support_areas: list[str],
@@ -332,9 +333,10 @@ class FakeCandidates:
         )
 
     async def in_program(self, program: ProgramRules, role: str, *, waiting_only: bool = False,
-                         enrollment_ids: Iterable[UUID | None] | None = None) -> list[Candidate]:
+                         enrollment_ids: Iterable[UUID | None] | None = None, paused_too: bool = False
+                         ) -> list[Candidate]:
         wanted = None if enrollment_ids is None else set(enrollment_ids)
-        found = [self._candidate(program, e) for e in self._tables.people.enrolled(program.id, role)
+        found = [self._candidate(program, e) for e in self._tables.people.enrolled(program.id, role, paused_too)
                  if wanted is None or e["id"] in wanted]
         return [c for c in found if not waiting_only or c.active_pairings == 0]
 

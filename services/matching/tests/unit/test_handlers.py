@@ -371,6 +371,34 @@ async def test_the_two_of_a_proposal_learn_each_others_stage_and_what_they_share
     assert await views.in_common(proposed.pairing_id, platform.uow(), acting_as(mentee)) is None
 
 
+async def test_a_paused_mentor_and_his_mentee_still_learn_what_they_share_of_his_proposal_and_mentorship():
+    # Kwame paused, then opened a proposal waiting for his answer: no "Their training stage", nothing shared. A paused
+    # mentor still answers the proposals he has and still mentors; he is only proposed nobody new.
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(both_must_accept=True)
+    kwame = await profiles.person(program, "mentor", specialties=["pediatrics"], languages=["en", "es"], capacity=2)
+    mentee = await profiles.person(program, "mentee", specialties=["pediatrics"], languages=["es"])
+    [proposed] = platform.events(published.PairingProposedV2, mentee_id=mentee)
+    shared = {"specialties": ["pediatrics"], "languages": ["es"], "support": []}
+
+    await profiles.pause(kwame, program)
+
+    assert await views.in_common(proposed.pairing_id, platform.uow(), acting_as(kwame)) == {
+        "partner_stage": "undergraduate", **shared}
+    assert await views.in_common(proposed.pairing_id, platform.uow(), acting_as(mentee)) == {
+        "partner_stage": "resident", **shared}
+    await lifecycle.accept(commands.AcceptPairing(proposed.pairing_id), platform.uow(), acting_as(mentee))
+    await lifecycle.accept(commands.AcceptPairing(proposed.pairing_id), platform.uow(), acting_as(kwame))
+    await profiles.pause(mentee, program)  # the mentee pausing too: their mentorship runs on
+    assert [p["status"] for p in platform.stored_pairings(mentee_id=mentee)] == ["active"]
+    assert await views.in_common(proposed.pairing_id, platform.uow(), acting_as(kwame)) == {
+        "partner_stage": "undergraduate", **shared}
+    # Paused, he is still proposed nobody new, though he has room.
+    newcomer = await profiles.person(program, "mentee", specialties=["pediatrics"], languages=["es"])
+    assert not platform.stored_pairings(mentee_id=newcomer)
+
+
 async def test_a_mentee_who_took_back_a_request_may_ask_that_mentor_again_and_one_the_mentor_declined_may_not():
     # Withdrawing a request was kept as a "decline", which keeps a pair apart for good: the mentee's best fit
     # vanished from their suggestions, though the page said "the mentor is told it was withdrawn, and nothing more".

@@ -284,6 +284,26 @@ async def test_a_drafted_pair_whose_requirement_stopped_being_met_is_published_a
     assert await views.requirement_met(made[requiring]["id"], platform.uow(), acting_as(requiring)) is False
 
 
+async def test_a_mentee_is_still_told_a_round_mentor_no_longer_meets_what_they_require_once_the_mentor_paused():
+    # A paused mentor still answers the proposals he has: his mentee still judges them knowing what they require.
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds", both_must_accept=False)
+    mentor = await profiles.person(program, "mentor", identity_for_matching={"sexual_orientation": "gay"})
+    mentee = await profiles.person(program, "mentee")
+    round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow(), administrator())
+    await rounds.run_next_round(platform.uow, optimal_assignment)
+    await profiles.profile(mentee, "undergraduate", identity_for_matching={"sexual_orientation": "gay"},
+                           identity_requests=REQUIREMENT)
+    await rounds.publish(round_id, platform.uow(), administrator())
+    [made] = platform.repositories["pairings"].pairings.values()
+
+    await profiles.pause(mentor, program)
+
+    assert made["status"] == "proposed"
+    assert await views.requirement_met(made["id"], platform.uow(), acting_as(mentee)) is False
+
+
 async def test_a_coordinator_swapping_drafted_mentors_is_answered_alike_whether_or_not_a_mentee_requires_an_identity():
     """A swap refused for an unmet identity requirement told the coordinator the mentee required one. The swapped
     pairs are the coordinator's, like a pair made by hand: proposed at publishing, confirmed by their mentee alone."""

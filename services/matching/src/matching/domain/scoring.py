@@ -239,6 +239,15 @@ def mentor_exclusion(mentor: Candidate, program: ProgramRules) -> str | None:
     return None
 
 
+def places_free(mentors: Iterable[Candidate], program: ProgramRules) -> tuple[int, int]:
+    """How many more mentees these mentors may take now, as a round counts it, and how many of them have at least
+    one place: each mentor no rule of their own rules out (approved, of one of the program's mentor stages, with
+    room), their capacity as the program counts it (`room_of`) less their live pairings. Before the program's cap on
+    pairs, which a round keeps too."""
+    room = [mentor.capacity - mentor.active_pairings for mentor in mentors if mentor_exclusion(mentor, program) is None]
+    return sum(room), len(room)
+
+
 def exclusion(mentee: Candidate, mentor: Candidate, program: ProgramRules,
               closed_before: frozenset[tuple[UUID, UUID]] = frozenset()) -> str | None:
     """The hard constraint that rules this pair out, or None."""

@@ -411,9 +411,23 @@ class StatisticsOut(BaseModel):
     completed: int
     ended: int
     declined: int
-    waiting: int
+    waiting: int = Field(description=(
+        "Mentees a round would consider now: enrolled as mentees, neither paused, withdrawn nor suspended, their "
+        "matching profile arrived, and no proposed or active pairing in the program (a request still unanswered does "
+        "not count as one): the program's waitlist. A mentee waiting for two kinds of pairing counts once for each, "
+        "as a round considers each. Not counted: mentees whose matching profile has not arrived, whom a round "
+        "leaves unpaired as `no_matching_profile`"))
     waiting_days_mean: float
     waiting_days_max: float
+    places_free: int = Field(description=(
+        "How many more mentees the program's mentors can take now, counted as a round counts them: of each mentor "
+        "approved, of one of the program's mentor stages, neither paused, withdrawn nor suspended, their matching "
+        "profile arrived, the mentees they take at once as the program counts them (a group program: one group) "
+        "less their proposed and active pairings, never below 0; summed over every kind of pairing. The program's "
+        "cap on pairs (`pair_cap`), which a round keeps too, may allow fewer. A round pairs at most the smaller of "
+        "this and `waiting`"))
+    mentors_with_room: int = Field(description=(
+        "How many of the mentors `places_free` counts have at least one place free"))
 
 
 class ProgramPairingOut(PairingBase):

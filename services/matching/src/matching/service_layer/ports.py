@@ -162,8 +162,11 @@ class CandidatesRepository(Protocol):
     """Enrollments with their matching profile, as the scoring sees them."""
 
     async def in_program(self, program: ProgramRules, role: Role | str, *, waiting_only: bool = False,
-                         enrollment_ids: Iterable[UUID | None] | None = None) -> list[Candidate]:
-        """Active enrollments whose matching profile has arrived, longest waiting first."""
+                         enrollment_ids: Iterable[UUID | None] | None = None, paused_too: bool = False
+                         ) -> list[Candidate]:
+        """Active enrollments whose matching profile has arrived, longest waiting first. `paused_too`: paused ones as
+        well (never withdrawn nor suspended ones), to describe the sides of a pairing under way, whom a pause does not
+        take out of it; never to propose anyone."""
 
     async def waiting(self, program: ProgramRules, enrollment_ids: Iterable[UUID] | None = None
                       ) -> tuple[list[Candidate], ClosedPairs]:

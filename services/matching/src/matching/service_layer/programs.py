@@ -7,7 +7,7 @@ from uuid import UUID
 
 from ..domain.errors import NoWeightPositive, ProgramNotFound
 from ..domain.model import ProgramRules
-from ..domain.scoring import Weights
+from ..domain.scoring import Weights, places_free
 from .ports import MatchingUnitOfWorkPort
 
 
@@ -41,6 +41,12 @@ async def set_weights(program_id: UUID, weights: Weights, uow: MatchingUnitOfWor
 
 
 async def statistics(program_id: UUID, uow: MatchingUnitOfWorkPort) -> dict[str, Any]:
+    """The program's pairings and waitlist counted, and the places its mentors have free: read from the mentors a round
+    reads (not paused, withdrawn nor suspended, their matching profile arrived), counted by the round's own rule, so
+    that a coordinator can tell what a round will do before she runs it."""
     async with uow:
-        await existing_program(program_id, uow)
-        return await uow.programs.statistics(program_id)
+        program = await existing_program(program_id, uow)
+        figures = await uow.programs.statistics(program_id)
+        mentors = await uow.candidates.in_program(program, "mentor")
+    places, mentors_with_room = places_free(mentors, program)
+    return {**figures, "places_free": places, "mentors_with_room": mentors_with_room}

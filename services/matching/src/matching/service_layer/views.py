@@ -11,7 +11,7 @@ from mentorship_contracts.matching import PAUSED_AFTER_UNANSWERED
 from mentorship_contracts.vocabulary import PairingKind, Role
 
 from ..domain.errors import NotWaiting, PairingKindRequired
-from ..domain.model import Pairing, ProgramRules, awaiting, paused_by_one_more_lapse, reads_request_note
+from ..domain.model import Candidate, Pairing, ProgramRules, awaiting, paused_by_one_more_lapse, reads_request_note
 from ..domain.scoring import requirement_unmet
 from .lifecycle import load, runs_of_lapses
 from .ports import Authorize, MatchingUnitOfWorkPort
@@ -112,13 +112,24 @@ async def requirement_met(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authori
             pairing.status == "proposed" or (pairing.status == "active" and not pairing.mentee_accepted))
         if not (made_by_hand or by_a_round) or actor.person_id != pairing.mentee_id:
             return None
-        assert pairing.mentee_enrollment_id is not None and pairing.mentor_enrollment_id is not None
-        mentees = await uow.candidates.in_program(program, "mentee", enrollment_ids=[pairing.mentee_enrollment_id])
-        mentors = await uow.candidates.in_program(program, "mentor", enrollment_ids=[pairing.mentor_enrollment_id])
+        mentees, mentors = await _sides(pairing, program, uow)
     if not mentees or not mentors or not any(wish.required for wish in mentees[0].identity_wishes):
         return None
     met = not requirement_unmet(mentees[0], mentors[0])
     return None if by_a_round and met else met
+
+
+async def _sides(pairing: Pairing, program: ProgramRules, uow: MatchingUnitOfWorkPort
+                 ) -> tuple[list[Candidate], list[Candidate]]:
+    """The pairing's mentee and mentor as the scoring sees them, paused or not: a pause proposes a person nobody new,
+    but they still answer what waits for them and still mentor (Kwame, paused, read his proposal without his mentee's
+    stage). Empty for a side whose profile has not arrived, or who withdrew or was suspended."""
+    assert pairing.mentee_enrollment_id is not None and pairing.mentor_enrollment_id is not None
+    mentees = await uow.candidates.in_program(program, "mentee", enrollment_ids=[pairing.mentee_enrollment_id],
+                                              paused_too=True)
+    mentors = await uow.candidates.in_program(program, "mentor", enrollment_ids=[pairing.mentor_enrollment_id],
+                                              paused_too=True)
+    return mentees, mentors
 
 
 async def in_common(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> dict[str, Any] | None:
@@ -131,9 +142,7 @@ async def in_common(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Au
         side = pairing.side_of(actor.person_id)
         if side is None or pairing.status not in ("proposed", "requested", "active"):
             return None
-        assert pairing.mentee_enrollment_id is not None and pairing.mentor_enrollment_id is not None
-        mentees = await uow.candidates.in_program(program, "mentee", enrollment_ids=[pairing.mentee_enrollment_id])
-        mentors = await uow.candidates.in_program(program, "mentor", enrollment_ids=[pairing.mentor_enrollment_id])
+        mentees, mentors = await _sides(pairing, program, uow)
     if not mentees or not mentors:
         return None
     me, them = (mentees[0], mentors[0]) if side == Role.MENTEE else (mentors[0], mentees[0])
