@@ -7,12 +7,12 @@ from uuid import UUID, uuid4
 
 import pytest
 from matching.domain import commands
-from matching.domain.errors import NotEnrolled, PairingKindRequired
+from matching.domain.errors import MentorNotApproved, NotEnrolled, PairingKindRequired
 from matching.entrypoints import consumers
 from matching.entrypoints.schemas import EndIn
 from matching.service_layer import choice, lifecycle, projections, views
 from mentorship_contracts import matching as published
-from mentorship_contracts.profiles import ConsentChanged, PersonErased
+from mentorship_contracts.profiles import ConsentChanged, EnrollmentChangedV4, PersonErased
 from plumbing import correlation
 
 from .fakes import FakePrograms, Platform
@@ -569,3 +569,23 @@ async def test_a_group_programs_mentor_takes_one_group_whatever_capacity_they_ga
     [found] = await views.mentors_room(rules, [mentor], platform.uow())
 
     assert (found["capacity"], found["live_pairings"]) == (6, 0)
+
+
+async def test_a_mentor_held_back_from_new_mentees_while_paused_cannot_start_a_proposal_by_accepting_it():
+    # Read only among those not paused, a paused mentor who was no longer approved was not found, so not refused.
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(both_must_accept=True)
+    mentor = await profiles.person(program, "mentor", capacity=2)
+    mentee = await profiles.person(program, "mentee")
+    [proposed] = platform.events(published.PairingProposedV2, mentee_id=mentee)
+    await lifecycle.accept(commands.AcceptPairing(proposed.pairing_id), platform.uow(), acting_as(mentee))
+    [enrollment] = [e for e in platform.people.enrollments.values() if e["person_id"] == mentor]
+    await projections.enrollment_changed(EnrollmentChangedV4(
+        enrollment_id=enrollment["id"], person_id=mentor, program_id=program, chapter_id=None, role="mentor",
+        stage=enrollment["stage"], capacity=2, mentee_stages_welcome=[], approval="pending",
+        changed_fields=["approval", "paused"], pairing_kind="general", paused=True), platform.uow())
+
+    with pytest.raises(MentorNotApproved):
+        await lifecycle.accept(commands.AcceptPairing(proposed.pairing_id), platform.uow(), acting_as(mentor))
+    assert [p["status"] for p in platform.stored_pairings(mentee_id=mentee)] == ["proposed"]

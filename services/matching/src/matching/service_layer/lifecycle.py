@@ -74,8 +74,8 @@ async def accept(cmd: commands.AcceptPairing, uow: MatchingUnitOfWorkPort, autho
         requested = pairing.status == "requested"
         if requested:
             await _check_room_for_request(pairing, program, uow)
-        elif pairing.status == "proposed":
-            await _check_mentor_approved(pairing, program, uow)
+        elif pairing.status == "proposed":  # a proposal they have, paused or not, starts only once they are approved
+            await _check_mentor_approved(pairing, program, uow, paused_too=True)
         side = _side(pairing, actor)
         confirmed = pairing.accept(side, program, _now())
         await uow.pairings.save(pairing)
@@ -104,11 +104,12 @@ async def _check_room_for_request(pairing: Pairing, program: ProgramRules, uow: 
         raise AlreadyPaired("the mentee is already paired in this program", "pairing_id")
 
 
-async def _check_mentor_approved(pairing: Pairing, program: ProgramRules, uow: MatchingUnitOfWorkPort
-                                 ) -> list[Candidate]:
+async def _check_mentor_approved(pairing: Pairing, program: ProgramRules, uow: MatchingUnitOfWorkPort,
+                                 paused_too: bool = False) -> list[Candidate]:
     """A proposal or a request whose mentor is not approved (no longer: held for review, say) starts nothing until
-    they are."""
-    mentor = await uow.candidates.in_program(program, "mentor", enrollment_ids=[pairing.mentor_enrollment_id])
+    they are; the mentor read whatever their pause with `paused_too` (else found only while taking new mentees)."""
+    mentor = await uow.candidates.in_program(program, "mentor", enrollment_ids=[pairing.mentor_enrollment_id],
+                                             paused_too=paused_too)
     if mentor and not mentor[0].approved:
         raise MentorNotApproved("the mentor awaits a coordinator's review before taking a new mentee", "pairing_id")
     return mentor
