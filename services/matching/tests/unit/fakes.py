@@ -294,10 +294,11 @@ class FakePeople:
         return person_id in self.suspended
 
     async def enrollments_of(self, person_id: UUID, program_id: UUID, role: str,
-                             pairing_kind: PairingKind | None = None) -> list[dict]:
+                             pairing_kind: PairingKind | None = None, paused_too: bool = False) -> list[dict]:
         return sorted((e for e in self.enrollments.values()
                        if e["person_id"] == person_id and e["program_id"] == program_id and e["role"] == role
-                       and e["active"] and pairing_kind in (None, e.get("pairing_kind", "general"))),
+                       and (e["active"] or (paused_too and not e["withdrawn"] and not e.get("suspended")))
+                       and pairing_kind in (None, e.get("pairing_kind", "general"))),
                       key=lambda e: (e["enrolled_at"], str(e["id"])))
 
     async def programs_of(self, person_id: UUID) -> list[UUID]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from matching.domain import commands
-from matching.domain.errors import MenteeSuspended, MentorFull, SamePerson, TransitionNotAllowed
+from matching.domain.errors import MenteeSuspended, MentorFull, PersonPaused, SamePerson, TransitionNotAllowed
 from matching.service_layer import projections, stepping_in, views
 from mentorship_contracts import matching as published
 from mentorship_contracts.profiles import PersonReinstated, PersonSuspended
@@ -217,3 +217,22 @@ async def test_a_reassignment_meant_for_a_proposal_is_refused_once_the_pair_has_
         await stepping_in.reassign(commands.Reassign(confirmed.pairing_id, second, "closer", "proposed"),
                                    platform.uow(), program_acts, administrator())
     assert not platform.events(published.PairingEnded)
+
+
+@pytest.mark.parametrize("who_paused", ["mentor", "mentee"])
+async def test_pairing_by_hand_someone_who_paused_is_refused_as_paused_not_as_unknown(who_paused):
+    # The console offers paused mentors (marked so); pairing one answered 404, which it showed as "not yours to see".
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    await profiles.pause(mentor if who_paused == "mentor" else mentee, program)
+
+    with pytest.raises(PersonPaused) as refused:
+        await stepping_in.pair_by_hand(commands.PairByHand(program, mentee, mentor, "a reason"), platform.uow(),
+                                       administrator())
+
+    assert (refused.value.status, refused.value.code, refused.value.field) == (
+        409, "person_paused", f"{who_paused}_id")
+    assert not platform.events(published.PairingProposed)

@@ -3090,3 +3090,14 @@ async def test_an_event_s_waitlist_in_spanish_is_a_lista_de_espera_not_a_wait_fo
     async with as_(world, "coordinator", "es")[0] as page:
         shown = html.unescape((await page.get(f"/console/events/{world['event']['id']}")).text)
     assert "<h2>Lista de espera</h2>" in shown and "Espera de persona mentora" not in shown
+
+
+async def test_pairing_by_hand_someone_who_paused_is_refused_in_words_next_to_the_mentor_not_as_a_missing_page(world):
+    s, program = world["s"], world["program"]
+    form = {"csrf": CSRF, "mentee_id": world["waiting"]["id"], "mentor_id": world["mentor"]["id"],
+            "override_reason": "She asked for Ana"}
+    s.refuse[("POST", f"/v1/programs/{program['id']}/pairings")] = (409, "person_paused", "mentor_id")
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/programs/{program['id']}/pairings", data=form)
+    assert refused.status_code == 422
+    assert "They paused: nobody new is paired with them, by hand either, until they resume." in refused.text

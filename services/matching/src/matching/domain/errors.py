@@ -93,6 +93,10 @@ class MentorFull(Conflict, code="mentor_full"):
     pass
 
 
+class PersonPaused(Conflict, code="person_paused"):
+    """They paused their enrollment: nobody new is paired with them, by hand either, until they resume."""
+
+
 class ProgramCapReached(Conflict, code="program_cap_reached"):
     pass
 

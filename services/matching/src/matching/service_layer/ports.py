@@ -140,8 +140,9 @@ class PeopleRepository(Protocol):
     async def is_suspended(self, person_id: UUID) -> bool: ...
 
     async def enrollments_of(self, person_id: UUID, program_id: UUID, role: Role | str,
-                             pairing_kind: PairingKind | None = None) -> Sequence[Row]:
-        """A person's active enrollments in a program in one role (one per kind of pairing), of one kind if given."""
+                             pairing_kind: PairingKind | None = None, paused_too: bool = False) -> Sequence[Row]:
+        """A person's active enrollments in a program in one role (one per kind of pairing), of one kind if given;
+        `paused_too`, paused ones as well (each row says `paused`)."""
 
     async def programs_of(self, person_id: UUID) -> list[UUID]:
         """The programs the person is enrolled in (not withdrawn, suspended or not), sorted (the order program locks

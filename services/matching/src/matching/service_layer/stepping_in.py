@@ -26,6 +26,7 @@ from ..domain.errors import (
     MenteeSuspended,
     NotEnrolled,
     PairingNotFound,
+    PersonPaused,
     SamePerson,
     TransitionNotAllowed,
     refusal_code,
@@ -44,10 +45,14 @@ async def _candidate(program: ProgramRules, person_id: UUID, role: str, field: s
                      kinds: set[str] | None = None) -> Candidate:
     if await uow.people.is_suspended(person_id):
         raise MenteeSuspended("this person is suspended", field)
-    enrollments = [e for e in await uow.people.enrollments_of(person_id, program.id, role)
+    enrollments = [e for e in await uow.people.enrollments_of(person_id, program.id, role, paused_too=True)
                    if kinds is None or e["pairing_kind"] in kinds]
     if not enrollments:
         raise (DifferentKind if kinds else NotEnrolled)(f"not enrolled as a {role} in this program", field)
+    # Their own pause, or the platform's: a coordinator pairs them with nobody new either (a 404 said it before).
+    enrollments = [e for e in enrollments if not e["paused"]]
+    if not enrollments:
+        raise PersonPaused(f"this {role} paused: nobody new is paired with them until they resume", field)
     found = await uow.candidates.in_program(program, role, enrollment_ids=[e["id"] for e in enrollments])
     if not found:
         raise MatchingProfileMissing("matching has not received this person's matching profile yet", field)

@@ -450,6 +450,8 @@ ERRORS = {
     "same_person": C_("A person cannot be paired with themself."),
     "person_suspended": C_("This person is suspended."),
     "withdrawn": C_("This person has left the program."),
+    "person_paused": C_("They paused: nobody new is paired with them, by hand either, until they resume. Ask them to "
+                        "resume first, or choose someone else."),
     "round_not_draft": C_("This round is no longer a draft."),
     "round_open": C_("A round of this program is already open: review its draft, then publish or discard it, before "
                      "running another."),

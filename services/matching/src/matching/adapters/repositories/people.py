@@ -200,11 +200,14 @@ class PostgresPeople:
                                               person_id))
 
     async def enrollments_of(self, person_id: UUID, program_id: UUID, role: Role | str,
-                             pairing_kind: PairingKind | None = None) -> Sequence[asyncpg.Record]:
-        """A person's active enrollments in a program in one role (one per kind of pairing), of one kind if given."""
+                             pairing_kind: PairingKind | None = None, paused_too: bool = False
+                             ) -> Sequence[asyncpg.Record]:
+        """A person's active enrollments in a program in one role (one per kind of pairing), of one kind if given;
+        `paused_too`, paused ones as well."""
+        available = "NOT withdrawn AND NOT suspended" if paused_too else "active"
         return await self._conn.fetch(
-            """SELECT * FROM enrollments
-                WHERE person_id = $1 AND program_id = $2 AND role = $3 AND active
+            f"""SELECT * FROM enrollments
+                WHERE person_id = $1 AND program_id = $2 AND role = $3 AND {available}
                   AND ($4::text IS NULL OR pairing_kind = $4)
                 ORDER BY enrolled_at, id""", person_id, program_id, role, pairing_kind)
 
