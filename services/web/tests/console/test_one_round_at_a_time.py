@@ -44,3 +44,31 @@ async def test_before_running_a_round_the_page_says_how_many_wait_and_how_much_r
     async with as_(world, "coordinator")[0] as page:
         shown = text_of((await page.get(f"/console/programs/{program['id']}/rounds")).text)
     assert "4 mentees wait for a mentor. 2 mentors have room for 3 more mentees." in shown
+
+
+async def test_a_round_published_with_every_pair_left_out_says_nothing_was_proposed_on_its_page_and_in_the_list(world):
+    program, s = world["program"], world["s"]
+    r = s.rounds[ROUND]
+    r.update(status="published", paired=0, skipped=[{**r["pairs"][0], "reason_code": "mentee_not_waiting"}])
+    async with as_(world, "coordinator")[0] as page:
+        shown = text_of((await page.get(f"/console/rounds/{ROUND}")).text)
+        listed = text_of((await page.get(f"/console/programs/{program['id']}/rounds")).text)
+    assert "Published: nothing was proposed" in shown and "its pairs were proposed" not in shown
+    assert "Published: nothing was proposed · 0 pairs proposed" in listed
+
+
+async def test_a_discarded_drafts_swapped_pair_promises_nobody_will_be_asked_anything(world):
+    r = world["s"].rounds[ROUND]
+    r.update(status="discarded", pairs=[{**r["pairs"][0], "by_hand": True}])
+    async with as_(world, "coordinator")[0] as page:
+        shown = text_of((await page.get(f"/console/rounds/{ROUND}")).text)
+    assert "Swapped by a coordinator." in shown and "will be asked" not in shown
+
+
+async def test_with_nobody_waiting_or_no_room_the_page_says_a_round_now_would_propose_nobody(world):
+    program, s = world["program"], world["s"]
+    s.rounds[ROUND]["status"] = "published"
+    s.statistics[program["id"]] = {"waiting": 3, "places_free": 0, "mentors_with_room": 0}
+    async with as_(world, "coordinator")[0] as page:
+        shown = text_of((await page.get(f"/console/programs/{program['id']}/rounds")).text)
+    assert "No mentor has room for another mentee now. A round now would propose nobody." in shown

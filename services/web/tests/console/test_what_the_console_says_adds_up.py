@@ -119,7 +119,7 @@ async def test_a_published_round_counts_the_pairs_it_proposed_not_those_it_draft
     # Its pairs, none of them proposed: listed once, among those left out, not under "Pairs proposed" too.
     proposed = text[text.index('<h2 id="pairs">'):text.index('<h2 id="unpaired">')]
     assert "Score 60 out of 100" not in proposed and "No pairs were proposed." in proposed
-    assert "Published: its pairs were proposed · 0 pairs proposed · 4 unpaired" in rounds
+    assert "Published: nothing was proposed · 0 pairs proposed · 4 unpaired" in rounds
 
 
 async def test_a_published_round_lists_and_counts_the_pairs_it_proposed_apart_from_one_left_out(world):
