@@ -342,6 +342,12 @@ class FakeNotifications:
                    and row["n"].parameters.get("pairing_id") == str(pairing_id) and row["n"].parameters.get("requested")
                    for row in self.rows.values())
 
+    async def requests_waiting(self, mentee_id: UUID, program_id: UUID, but: UUID) -> int:
+        return len({n.parameters["pairing_id"] for n in (row["n"] for row in self.rows.values())
+                    if n.person_id == mentee_id and n.kind == "pairing_proposed" and n.parameters.get("requested")
+                    and n.parameters.get("program_id") == str(program_id) and n.parameters["pairing_id"] != str(but)
+                    and UUID(n.parameters["pairing_id"]) not in self.pairings_over})
+
     async def pairings_over_of(self, pairing_ids: list[UUID]) -> set[UUID]:
         return self.pairings_over & set(pairing_ids)
 

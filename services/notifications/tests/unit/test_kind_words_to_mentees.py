@@ -5,6 +5,7 @@ true, and what comes next."""
 
 from __future__ import annotations
 
+import re
 from uuid import uuid4
 
 import pytest
@@ -14,10 +15,10 @@ from notifications.service_layer import handlers
 from .samples import WEB
 from .test_what_people_receive import a_program, flat, new_uow, person, sent
 
+# Not "or fit": a mentee of 17 reads "fit" as being about them, which is what this sentence is there to deny.
 NOT_ABOUT_YOU = {
-    "en": "This happens because of a mentor's time, circumstances or fit, not because of anything about you.",
-    "es": "Esto se debe al tiempo o a las circunstancias de la persona mentora, o a cómo encaja la mentoría, no a nada "
-          "que tenga que ver contigo.",
+    "en": "This happens because of a mentor's time or circumstances, not because of anything about you.",
+    "es": "Esto se debe al tiempo o a las circunstancias de la persona mentora, no a nada que tenga que ver contigo.",
 }
 TOO_BUSY = {
     "en": "Mentors are sometimes too busy to answer in time; it is not because of anything about you.",
@@ -233,3 +234,14 @@ async def test_a_mentee_whose_mentor_left_the_platform_is_told_it_is_not_about_t
     gone = {"en": "Your mentor has left the platform, so your mentorship in Pick your mentor has ended.",
             "es": "Tu persona mentora dejó la plataforma, así que tu mentoría en Pick your mentor terminó."}[language]
     assert text.index(gone) < text.index(NOT_ABOUT_YOU[language]) < text.index(STAYS[language]), text
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_no_message_tells_a_mentee_it_was_about_fit(language):
+    """Whatever the sentence's context, "fit" (or "cómo encaja") reads to a young mentee as something about them."""
+    from notifications.adapters.i18n import LOCALE_DIR
+
+    catalogue = (LOCALE_DIR / ("messages.pot" if language == "en" else "es/LC_MESSAGES/messages.po")).read_text()
+    for block in catalogue.split("\n\n"):
+        if "anything about you" in block or "tenga que ver contigo" in block:
+            assert not re.search(r"\bfit\b|encaj", block), block

@@ -1450,7 +1450,7 @@ async def test_a_mentees_request_the_mentor_declined_is_told_to_both_as_a_reques
     assert to_mentee.subject == "Your request in Pick your mentor will not go ahead"
     assert to_mentor.subject == "A request in Pick your mentor was declined"
     assert ("The mentor you asked in Pick your mentor is not able to take on your request. This happens because of a "
-            "mentor's time, circumstances or fit, not because of anything about you. You stay in the program, and can "
+            "mentor's time or circumstances, not because of anything about you. You stay in the program, and can "
             "ask another mentor.") in " ".join(to_mentee.text.split())
     assert ("You declined a mentee's request in Pick your mentor. Thank you for answering."
             in " ".join(to_mentor.text.split()))

@@ -279,8 +279,8 @@ class _Composer:
     def _not_about_you(self) -> str:
         """Said to a mentee whose mentor will not, or no longer, mentor them, where it holds: many are new to
         medicine and under-represented in it, and a mentor's no reads to them as a judgement of who they are."""
-        return self._("This happens because of a mentor's time, circumstances or fit, not because of anything about "
-                      "you.")
+        # Not "or fit": a young mentee reads the fit as something about them, which this sentence is there to deny.
+        return self._("This happens because of a mentor's time or circumstances, not because of anything about you.")
 
     def _too_busy_to_answer(self) -> str:
         """Said to a mentee whose mentor let a proposal or a request lapse unanswered (`_not_about_you`)."""
@@ -768,15 +768,27 @@ class _Composer:
         _ = self._
         return Message(_("You have been paired with %(name)s") % {"name": self.partner},
                        [_("Good news: you have been paired.") + " " + self._is_your(),
-                        *self._since_over(), self._first_steps()],
+                        *self._since_over(), *self._other_requests_closed(), self._first_steps()],
                        self.partner_details(), self._mentorship_link(_("See your mentorship")))
 
     def waitlist_paired(self) -> Message:
         _ = self._
         return Message(_("Off the waitlist: you have been paired with %(name)s") % {"name": self.partner},
                        [_("Thank you for waiting: you have been paired.") + " "
-                        + self._is_your(), *self._since_over(), self._first_steps()],
+                        + self._is_your(), *self._since_over(), *self._other_requests_closed(), self._first_steps()],
                        self.partner_details(), self._mentorship_link(_("See your mentorship")))
+
+    def _other_requests_closed(self) -> list[str]:
+        """A mentee paired on one of her requests: her others still waiting closed with it (each mentor is told)."""
+        count = self.c.get("other_requests_closed") or 0
+        if self.role != "mentee" or not count:
+            return []
+        n_ = self.r.ngettext
+        return [n_(
+            "Your other request in %(program)s, still waiting for an answer, is now closed: there is nothing you need "
+            "to do about it.",
+            "Your %(num)s other requests in %(program)s, still waiting for an answer, are now closed: there is nothing "
+            "you need to do about them.", count) % {"num": count, "program": self.program}]
 
     def _since_over(self) -> list[str]:
         return [self._("This mentorship has ended since.")] if self.c.get("pairing_over") else []
@@ -797,6 +809,8 @@ class _Composer:
                            action=self._program_link(_("See the program")))
         if self.c.get("unanswered"):
             return self._unanswered()
+        if self.c.get("another_accepted"):
+            return self._request_closed()
         if self.c.get("mentor_gone"):
             return Message(self.about_program(_("A request in %(program)s can no longer be answered"),
                                               _("A request can no longer be answered")),
@@ -827,6 +841,16 @@ class _Composer:
         return Message(self.about_program(_("A proposed pairing in %(program)s will not go ahead"),
                                           _("A proposed pairing will not go ahead")), said,
                        action=self._where_mentee_waits())
+
+    def _request_closed(self) -> Message:
+        """Told to a mentor whose request closed unanswered as another mentor accepted the mentee's: they were asked to
+        answer it by a date, and its page now says it lapsed. Nobody is named (the mentee never was, to them), and
+        there is nothing to do: no button."""
+        _ = self._
+        return Message(self.about_program(_("A request in %(program)s has closed"), _("A request has closed")),
+                       [_("The mentee who asked you in %(program)s has found a mentor, so their request to you is "
+                          "closed.") % {"program": self.program} + " " + _("There is nothing you need to do."),
+                        _("Thank you for considering their request.")])
 
     def _request_declined(self) -> Message:
         """The mentor a mentee asked said no: a request, not a proposal, and the mentee chooses again."""
@@ -925,7 +949,7 @@ class _Composer:
         elif self.role == "mentee":
             # Never "Dr. X ended your mentorship": to a mentee new to medicine it reads as a rejection of them. Their
             # notification says only whether the mentor left the program and whether the reason was the mentor's own
-            # time or circumstances, or fit (`handlers.pairing_ended`): never the reason, nor one about the mentee.
+            # time or circumstances (`handlers.pairing_ended`): never the reason, nor one about the mentee.
             said = [(_("%(name)s has left %(program)s, so your mentorship has ended.") if self.c.get("left_the_program")
                      else _("%(name)s has stepped back as your mentor in %(program)s, so your mentorship has ended."))
                     % values]

@@ -485,6 +485,14 @@ class PostgresNotifications:
             "SELECT EXISTS (SELECT FROM notifications WHERE person_id = $1 AND kind = 'pairing_proposed'"
             " AND parameters @> $2::jsonb)", mentee_id, json.dumps({"pairing_id": str(pairing_id), "requested": True}))
 
+    async def requests_waiting(self, mentee_id: UUID, program_id: UUID, but: UUID) -> int:
+        return await self._conn.fetchval(
+            "SELECT count(DISTINCT n.parameters->>'pairing_id') FROM notifications n"
+            " WHERE n.person_id = $1 AND n.kind = 'pairing_proposed' AND n.parameters @> $2::jsonb"
+            " AND n.parameters->>'pairing_id' <> $3::text AND NOT EXISTS (SELECT FROM pairings_over o"
+            " WHERE o.pairing_id = (n.parameters->>'pairing_id')::uuid)",
+            mentee_id, json.dumps({"program_id": str(program_id), "requested": True}), str(but))
+
     async def pairings_over_of(self, pairing_ids: list[UUID]) -> set[UUID]:
         rows = await self._conn.fetch("SELECT pairing_id FROM pairings_over WHERE pairing_id = ANY($1::uuid[])",
                                       pairing_ids)

@@ -278,7 +278,8 @@ UNANSWERED = "unanswered"  # a proposal or a request left unanswered past matchi
 CONDUCT = "conduct"  # one side ended it over the other's conduct: a coordinator reviews, the other is held back
 GOALS_MET = "goals_met"  # it ran its course: matching rests the mentee until they ask for another mentor
 REASSIGNED = "reassigned"  # the program withdrew a proposal, proposing the mentee another mentor instead
-# Why a mentor ended a mentorship, when it is their own time, circumstances or the fit, never something of the mentee's.
+ANOTHER_ACCEPTED = "another_request_accepted"  # a mentee's request closed as another mentor accepted theirs
+# Why a mentor ended a mentorship, when it is their own time or circumstances, never something of the mentee's.
 MENTORS_OWN_REASONS = frozenset({"schedule_conflict", "no_longer_available", "relocated", "not_a_good_fit",
                                  LEFT_THE_PROGRAM})
 # The reasons anyone may read: before version 4 of the pairing events, one (`shared_identity`) spoke of identity.
@@ -301,6 +302,12 @@ async def pairing_confirmed(event: matching_contract.PairingConfirmed, uow: Unit
         was_waiting = await uow.notifications.mark_paired(event.mentee_id, event.program_id, kind, event.occurred_at)
         to_mentee, to_mentor = _both_sides(event, "pairing_confirmed", term_ends_at=event.term_ends_at,
                                            pairing_kind=kind)
+        # A mentee's request accepted closes her others still waiting in the program (matching lapses them, right
+        # after this event, as `another_request_accepted`): her email says so, rather than one message per request.
+        if (await uow.notifications.was_requested(event.pairing_id, event.mentee_id)
+                and (others := await uow.notifications.requests_waiting(event.mentee_id, event.program_id,
+                                                                        but=event.pairing_id))):
+            to_mentee.parameters["other_requests_closed"] = others
         if was_waiting:
             to_mentee = Notification.answering(event.event_id, event.mentee_id, event.chapter_id, "waitlist_paired",
                                                **to_mentee.parameters)
@@ -368,9 +375,10 @@ async def pairing_ended(event: matching_contract.PairingEnded, uow: UnitOfWork) 
 
 
 async def pairing_lapsed(event: matching_contract.PairingLapsed, uow: UnitOfWork) -> None:
-    """A requested pairing that lapsed says nothing, unless nobody answered it in time (then both are told, as of a
-    proposal declined), or one side left: withdrew from the program, was suspended, or erased their account (then
-    the side that stays is told, without the why: that is the other's and the program's)."""
+    """A proposal or a request that lapsed unanswered is told to both, as a proposal declined; one whose side left
+    (withdrew from the program, was suspended, or erased their account) to the side that stays, without the why: that
+    is the other's and the program's. A request closed as another mentor accepted the mentee's is told to its mentor
+    alone, who was asked to answer it by a date: the mentee's pairing email says her other requests closed."""
     # Version 4 says which side left; before it, an erasure was taken for the mentee's and a withdrawal went untold.
     left = event.lapsed_by.value if isinstance(event, matching_contract.PairingLapsedV4) else \
         "mentor" if event.reason_code == MENTOR_SUSPENDED else "mentee" if event.reason_code == ERASED else None
@@ -387,6 +395,8 @@ async def pairing_lapsed(event: matching_contract.PairingLapsed, uow: UnitOfWork
         told = _both_sides(event, "pairing_declined", mentor_gone=True, requested=True)[:1]
     elif event.reason_code == LEFT_THE_PROGRAM and left == "mentee":
         told = _both_sides(event, "pairing_declined", withdrawn=True, requested=True)[1:]
+    elif event.reason_code == ANOTHER_ACCEPTED:
+        told = _both_sides(event, "pairing_declined", another_accepted=True, requested=True)[1:]
     else:
         told = []
     await _pairing_changed(uow, event, STALE_ONCE_ANSWERED, *told, over=True)

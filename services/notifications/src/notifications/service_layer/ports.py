@@ -137,6 +137,10 @@ class NotificationsRepository(Protocol):
     async def was_requested(self, pairing_id: UUID, mentee_id: UUID) -> bool:
         """Whether the mentee was told of this pairing as their request of a mentor, rather than a proposal."""
 
+    async def requests_waiting(self, mentee_id: UUID, program_id: UUID, but: UUID) -> int:
+        """How many of the mentee's requests of a mentor in the program, but that one, she was told of and are not
+        over (declined, withdrawn, lapsed, ended)."""
+
     async def pairings_over_of(self, pairing_ids: list[UUID]) -> set[UUID]:
         """Those of these pairings that are over, in one read."""
 
