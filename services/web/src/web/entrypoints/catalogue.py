@@ -205,12 +205,39 @@ async def withdraw_slot(slot_id: UUID, visitor: Person, posted: Form) -> Respons
 # --- suggestions and requests (programs where mentees choose) -----------------------------------------------------
 
 REQUEST_NOTE_LIMIT = 500  # matching's own (RequestIn.note)
+# Said of an ask matching refused, where the words differ from those said of the same code elsewhere.
+ASK_REFUSED = {
+    "not_enrolled": labels.N_("This mentor no longer mentors in this program. Choose another one."),
+}
+
+
+async def _pairings_if_matching_answers(visitor: Visit) -> list[dict]:
+    """The visitor's pairings, to tell whether they have a mentor here already; secondary (should matching not
+    answer, the suggestions are shown, and matching refuses an ask of one paired, said in its words)."""
+    try:
+        return await clients(visitor.request).pairings(visitor.who, visitor.person_id)
+    except ServiceError:
+        return []
+
+
+async def _days_to_answer(visitor: Visit, program: dict) -> int | None:
+    """How many days a mentor has to answer a request: the program's, else the platform's (matching's default);
+    None when matching does not say (the page then says "a few days")."""
+    if program.get("answer_within_days"):
+        return int(program["answer_within_days"])
+    try:
+        defaults = await clients(visitor.request).call("matching", "GET", "/v1/defaults", visitor.who)
+    except ServiceError:
+        return None
+    return defaults.get("answer_within_days") if isinstance(defaults, dict) else None
+
 
 async def _suggestions_page(visitor: Visit, program_id: UUID, status: int = 200, **context) -> Response:
     api = clients(visitor.request)
     try:
-        program, enrollments = await asyncio.gather(api.program(visitor.who, program_id),
-                                                    api.enrollments(visitor.who, visitor.person_id))
+        program, enrollments, pairings = await asyncio.gather(api.program(visitor.who, program_id),
+                                                              api.enrollments(visitor.who, visitor.person_id),
+                                                              _pairings_if_matching_answers(visitor))
     except ServiceError as error:
         if error.status in (403, 404, 422):
             return render(visitor, "not_found.html", 404)
@@ -222,14 +249,23 @@ async def _suggestions_page(visitor: Visit, program_id: UUID, status: int = 200,
     if mine[0].get("paused"):  # matching suggests nobody to a paused mentee: say why, and the way back
         return render(visitor, "suggestions.html", status, program=program, suggestions=[], kind=kind, paused=True,
                       **context)
+    # Paired here already (or proposed a mentor): matching takes no request of her, so none is offered; her
+    # mentorship is where to go.
+    paired = next((p for p in pairings if p["program_id"] == str(program_id) and p.get("pairing_kind") == kind
+                   and p["mentee_id"] == str(visitor.person_id) and p["status"] in ("active", "proposed")), None)
+    if paired is not None:
+        return render(visitor, "suggestions.html", status, program=program, suggestions=[], kind=kind,
+                      paired=paired, **context)
     try:
-        found = await api.call("matching", "GET", f"/v1/programs/{program_id}/suggestions", visitor.who,
-                               params={"mentee_id": str(visitor.person_id), "pairing_kind": kind})
+        found, days = await asyncio.gather(
+            api.call("matching", "GET", f"/v1/programs/{program_id}/suggestions", visitor.who,
+                     params={"mentee_id": str(visitor.person_id), "pairing_kind": kind}),
+            _days_to_answer(visitor, program))
     except ServiceError as error:
-        found, context["error"] = [], visitor.error_words(error)
+        found, days, context["error"] = [], None, visitor.error_words(error)
     suggestions = [{**s, "reasons": [r for r in s["reason_codes"] if r in labels.REASONS]} for s in found]
     return render(visitor, "suggestions.html", status, program=program, suggestions=suggestions, kind=kind,
-                  **context)
+                  days_to_answer=days, **context)
 
 
 @router.get("/programs/{program_id}/suggestions")
@@ -262,5 +298,6 @@ async def request_mentor(program_id: UUID, visitor: Person, posted: Form) -> Res
     except ServiceError as error:
         if error.field == "note":
             return await note_refused(visitor._("Your note has characters that cannot be sent. Remove them."))
-        return await _suggestions_page(visitor, program_id, 422, error=visitor.error_words(error))
+        return await _suggestions_page(visitor, program_id, 422, error=visitor.error_words(
+            error, ASK_REFUSED if error.field == "mentor_id" else None))
     return redirect(visitor, f"/programs/{program_id}/suggestions?done=requested")

@@ -200,6 +200,10 @@ EVENT_KINDS = {
     "conference_session": N_("Conference session"),
 }
 
+# Requests a mentee may have waiting for an answer at once, in a program where mentees choose (matching's
+# choice.REQUEST_LIMIT; ERRORS["request_limit_reached"] says it too).
+REQUEST_LIMIT = 3
+
 # What a person can meet, by the services' error codes; anything else reads as GENERIC_ERROR.
 ERRORS = {
     "slot_too_far_ahead": N_("Choose a day within the next year."),
@@ -235,6 +239,15 @@ ERRORS = {
     "wrong_state": N_("This cannot be done any more: things have moved on. Reload the page to see where they "
                       "stand."),
     "mentor_full": N_("This mentor has no room for another mentee right now."),
+    # A mentee's ask of a mentor refused (programs where mentees choose; matching's REQUEST_LIMIT is 3).
+    "already_paired": N_("You already have a mentor in this program."),
+    "already_requested": N_("You have already asked this mentor: they will answer you."),
+    "request_limit_reached": N_("You have asked 3 mentors already, the most at once. Wait for their answers, or take "
+                                "one of your requests back (from your home page) to ask another mentor."),
+    "mentor_ruled_out": N_("You cannot ask this mentor now: they cannot take your request. Choose another mentor."),
+    "mentees_do_not_choose": N_("In this program, mentees do not choose their mentor: we propose one to you."),
+    "matching_profile_missing": N_("Your profile has not reached this part of the platform yet. Come back in a "
+                                   "minute to ask a mentor."),
     "program_cap_reached": N_("This program is full."),
     "not_confirmed": N_("The link is shown once your seat is confirmed."),
     "renewal_not_due": N_("A mentorship is renewed in the last weeks of its term. Come back then: we will remind "
