@@ -15,6 +15,7 @@ from matching.domain.errors import (
 )
 from matching.domain.model import Candidate, Pairing, ProgramRules
 from matching.domain.scoring import Weights, fit
+from matching.entrypoints.schemas import PairingOut
 from mentorship_contracts.vocabulary import Role
 from mentorship_contracts.vocabulary import TrainingStage as S
 
@@ -225,3 +226,13 @@ def test_a_program_that_weighs_only_specialty_scores_a_shared_specialty_one_hund
     only_specialty = Weights(specialty=1, support=0, stage=0, identity=0, language=0, logistics=0)
     assert fit(mentee, mentor, only_specialty).score == 100
     assert fit(mentee, mentor).score < 100
+
+
+def test_a_request_closed_as_another_mentor_accepted_the_mentee_says_so_to_the_pair_and_no_other_closing_does():
+    # The pair are told no closed_reason; this one they may know (its mentor is emailed that she found a mentor).
+    closed = proposal("requested", mentee_accepted=True)
+    closed.lapse("another_request_accepted")
+    unanswered = proposal("requested", mentee_accepted=True)
+    unanswered.lapse("unanswered")
+    assert PairingOut.of(closed).closed_for_another_mentor is True
+    assert PairingOut.of(unanswered).closed_for_another_mentor is False

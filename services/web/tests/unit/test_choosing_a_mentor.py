@@ -106,11 +106,8 @@ async def test_a_request_waiting_says_other_mentors_may_be_asked_meanwhile_not_t
 
 
 def closed_because_another_accepted() -> Services:
-    """A request of mine that lapsed as another mentor accepted me (the same moment, to the second)."""
-    lapsed = a_pairing_of_mine("lapsed", requested_by_mentee=True, closed_at="2026-03-02T15:00:00.120000+00:00")
-    accepted = a_pairing_of_mine("active", id=str(uuid4()), mentor_id=str(uuid4()), requested_by_mentee=True,
-                                 confirmed_at="2026-03-02T15:00:00.250000+00:00")
-    return its_page(lapsed, **{f"GET /v1/people/{ME}/pairings": [lapsed, accepted]})
+    """A request of mine that closed as another mentor accepted me, as matching says it to the pair."""
+    return its_page(a_pairing_of_mine("lapsed", requested_by_mentee=True, closed_for_another_mentor=True))
 
 
 async def test_a_request_closed_as_another_mentor_accepted_says_so_and_offers_no_other_mentor_to_choose():
@@ -123,9 +120,8 @@ async def test_a_request_closed_as_another_mentor_accepted_says_so_and_offers_no
 
 
 async def test_a_request_that_lapsed_unanswered_still_offers_another_mentor_to_choose():
-    lapsed = a_pairing_of_mine("lapsed", requested_by_mentee=True, closed_at="2026-03-02T15:00:00+00:00")
-    services = its_page(lapsed, **{f"GET /v1/people/{ME}/pairings": [lapsed]})
-    async with browser(services, ME) as page:
+    lapsed = a_pairing_of_mine("lapsed", requested_by_mentee=True, closed_for_another_mentor=False)
+    async with browser(its_page(lapsed), ME) as page:
         text = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
     assert "This request did not go ahead" in text and "Choose another mentor" in text
     assert "accepted you" not in text

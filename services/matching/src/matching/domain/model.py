@@ -129,6 +129,7 @@ def term_end(start: datetime, months: int) -> datetime:
 # Why a proposal or a request lapsed when neither its time to answer nor its people moved it on: the one who did not
 # answer is not proposed to, nor suggested to, that mentee again.
 UNANSWERED = "unanswered"
+ANOTHER_REQUEST_ACCEPTED = "another_request_accepted"  # a mentee's other requests, as one is accepted
 
 
 def answer_by(status: str, created_at: datetime | None, answer_within_days: int) -> datetime | None:

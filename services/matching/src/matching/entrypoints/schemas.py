@@ -12,7 +12,7 @@ from plumbing.validation import EARLIEST_YEAR, LATEST_YEAR, MultilineText, Text
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.commands import DeclineReason, EndReason, RoundMethod, WithdrawReason
-from ..domain.model import WITHDRAWN, Pairing, PairingStatus
+from ..domain.model import ANOTHER_REQUEST_ACCEPTED, WITHDRAWN, Pairing, PairingStatus
 from ..domain.scoring import Weights
 
 Topic = Annotated[str, Text(100)]
@@ -157,6 +157,9 @@ class PairingBase(BaseModel):
     withdrawn_by_mentee: bool = Field(
         default=False, description="A mentee's request they took back (its status: declined): to both, as its mentor "
                                    "was told")
+    closed_for_another_mentor: bool = Field(
+        default=False, description="A mentee's request closed as another mentor she asked accepted her "
+                                   "(another_request_accepted): to both, as its mentor is told")
     closed_reason: str | None = Field(
         default=None, description="To staff, of a closed pairing: why, a code (a side's or the program's decline or "
                                   "end reason; unanswered, another_request_accepted, request_withdrawn, withdrawn, "
@@ -176,7 +179,8 @@ class PairingBase(BaseModel):
                    confirmed_at=p.confirmed_at,
                    mentee_renews=p.mentee_renews, mentor_renews=p.mentor_renews,
                    requested_by_mentee=p.origin == "choice", made_by_coordinator=p.origin == "manual",
-                   withdrawn_by_mentee=p.closed_reason == WITHDRAWN)
+                   withdrawn_by_mentee=p.closed_reason == WITHDRAWN,
+                   closed_for_another_mentor=p.closed_reason == ANOTHER_REQUEST_ACCEPTED)
 
 
 class PairingOut(PairingBase):

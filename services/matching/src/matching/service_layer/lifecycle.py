@@ -28,6 +28,7 @@ from ..domain.errors import (
     ProgramCapReached,
 )
 from ..domain.model import (
+    ANOTHER_REQUEST_ACCEPTED,
     ANSWER_REMINDER_BEFORE,
     UNANSWERED,
     Acceptor,
@@ -87,7 +88,7 @@ async def accept(cmd: commands.AcceptPairing, uow: MatchingUnitOfWorkPort, autho
         if confirmed and requested:
             for other in await uow.pairings.pending_requests(pairing.mentee_enrollment_id):
                 if other.id != pairing.id:
-                    uow.emit(_lapse(other, "another_request_accepted"))
+                    uow.emit(_lapse(other, ANOTHER_REQUEST_ACCEPTED))
                     await uow.pairings.save(other)
         await uow.commit()
         return pairing

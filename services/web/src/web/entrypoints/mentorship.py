@@ -161,24 +161,6 @@ async def _mentee_hopes(visitor: Visit, pairing_id: UUID) -> str | None:
         return None
 
 
-ANOTHER_REQUEST_ACCEPTED = "another_request_accepted"  # matching's closed_reason of the requests it closes so
-# A request closed by another's acceptance closes in the same transaction as that one begins: this close in time.
-SAME_MOMENT = timedelta(minutes=1)
-
-
-def closed_as_another_began(pairing_id: str, pairings: list[dict]) -> bool:
-    """Whether the lapsed request `pairing_id`, among its mentee's `pairings`, closed as another of hers in the same
-    program and kind began (matching then closes her other requests, as `another_request_accepted`)."""
-    this = next((p for p in pairings if p["id"] == pairing_id), None)
-    closed = _moment((this or {}).get("closed_at"))
-    if this is None or closed is None:
-        return False
-    return any(p["id"] != pairing_id and p["program_id"] == this["program_id"]
-               and p.get("pairing_kind") == this.get("pairing_kind") and p["mentee_id"] == this["mentee_id"]
-               and (began := _moment(p.get("confirmed_at"))) is not None and abs(began - closed) <= SAME_MOMENT
-               for p in pairings)
-
-
 async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = False) -> dict:
     """One pairing as its page shows it; with the meetings its pair logged, for the whole page (not its card)."""
     api = clients(visitor.request)
@@ -219,26 +201,13 @@ async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = 
         as profiles learns a moment late that one is over (and names the two if another of theirs is on)."""
         return await api.partner(visitor.who, UUID(partner_id)) if detail["status"] == "active" else None
 
-    async def paired_elsewhere() -> bool:
-        """To its mentee, of a request of hers that lapsed: whether it closed as another mentor she asked accepted
-        her. Matching tells the pair no closed_reason, so read from her pairings: one in the same program and kind
-        that began the moment this one closed (matching closes her other requests as it starts it). Secondary."""
-        if (detail["status"] != "lapsed" or not detail.get("requested_by_mentee")
-                or detail["mentee_id"] != str(visitor.person_id)):
-            return False
-        if detail.get("closed_reason"):  # should matching one day tell the pair
-            return detail["closed_reason"] == ANOTHER_REQUEST_ACCEPTED
-        try:
-            mine = await api.pairings(visitor.who, visitor.person_id)
-        except ServiceError:
-            return False
-        return closed_as_another_began(str(pairing_id), mine)
-
-    partner, meetings, mentee_hopes, coordinators_address, rests, elsewhere = await asyncio.gather(
-        named(), logged(), hopes(), contact(), resting(), paired_elsewhere())
+    partner, meetings, mentee_hopes, coordinators_address, rests = await asyncio.gather(
+        named(), logged(), hopes(), contact(), resting())
     view = _view({**detail, "reasons": detail["reason_codes"]}, visitor.person_id, partner,
                  programs.get(detail["program_id"]), detail, today=_today(visitor))
-    view["paired_elsewhere"] = elsewhere
+    # To its mentee: closed as another mentor she asked accepted her (matching says so to the pair).
+    view["paired_elsewhere"] = bool(detail.get("closed_for_another_mentor")) and detail["mentee_id"] == str(
+        visitor.person_id)
     if meetings is not None:
         meetings = [{**m, "mine": m["logged_by"] == str(visitor.person_id)} for m in meetings]
     return {**view, "meetings": meetings, "mentee_hopes": mentee_hopes, "chapter_contact": coordinators_address,
