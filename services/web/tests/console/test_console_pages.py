@@ -3101,3 +3101,15 @@ async def test_pairing_by_hand_someone_who_paused_is_refused_in_words_next_to_th
         refused = await page.post(f"/console/programs/{program['id']}/pairings", data=form)
     assert refused.status_code == 422
     assert "They paused: nobody new is paired with them, by hand either, until they resume." in refused.text
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "This is you: you cannot suspend yourself. A national administrator can, if it must be done."),
+    ("es", "Eres tú: no puedes suspender tu propia cuenta. Una persona administradora nacional puede hacerlo, si hace "
+           "falta.")])
+async def test_a_staff_member_on_their_own_page_is_offered_no_suspension_of_themselves(world, language, said):
+    # The only national administrator suspended themselves in one click, and nobody was left to reinstate them.
+    async with as_(world, "admin", language)[0] as page:
+        own = (await page.get(f"/console/people/{world['admin']['id']}")).text
+    assert f'action="/console/people/{world["admin"]["id"]}/suspend"' not in own
+    assert said in html.unescape(own)
