@@ -8,8 +8,9 @@ import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from uuid import uuid4
+from uuid import UUID, uuid4
 
+import asyncpg
 import pytest
 from mentorship_contracts import matching
 from mentorship_contracts import profiles as contract
@@ -172,6 +173,97 @@ async def test_the_first_administrator_is_granted_by_command_and_the_last_one_ca
         assert (await admin.delete(f"/v1/people/{first['id']}/roles/administrator")).status_code == 204
     [entry] = await audited(profiles, "role.granted", subject_id=first["id"])
     assert entry["actor"] == "operator:command-line"
+
+
+ACTIVE_ADMINISTRATORS = ("SELECT a.person_id FROM administrators a "
+                         "WHERE NOT EXISTS (SELECT 1 FROM suspensions s WHERE s.person_id = a.person_id)")
+
+
+async def only_administrators(profiles: Profiles, admin, chapter: dict, how_many: int = 2) -> list[dict]:
+    """People registered and made the platform's only national administrators (other tests granted some)."""
+    people = [await register(admin, chapter["id"], f"Admin {n}") for n in range(how_many)]
+    await profiles.query("DELETE FROM administrators")
+    for person in people:
+        assert (await admin.put(f"/v1/people/{person['id']}/roles/administrator")).status_code == 204
+    return people
+
+
+async def overlapping(profiles: Profiles, *requests) -> list:
+    """The requests' answers, each having read who is able to act before any changed anything: suspensions are held
+    (a SHARE lock on their table, which a suspension's or an erasure's write waits for) until every request waits on
+    a lock, that or the administrators' lock the guard takes."""
+    conn = await asyncpg.connect(profiles.database_url)
+    try:
+        holding = conn.transaction()
+        await holding.start()
+        await conn.execute("LOCK TABLE suspensions IN SHARE MODE")
+        answers = [asyncio.ensure_future(request) for request in requests]
+
+        async def all_waiting() -> bool:
+            await conn.execute("SELECT pg_stat_clear_snapshot()")  # read afresh, within this transaction
+            waiting = await conn.fetchval("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                          "AND wait_event_type = 'Lock'")
+            return waiting >= len(answers)
+
+        await eventually(all_waiting, what="every request waiting on a lock")
+        await holding.rollback()
+        return await asyncio.gather(*answers)
+    finally:
+        await conn.close()
+
+
+async def test_the_last_two_administrators_suspended_or_erased_at_once_leave_one_able_to_act(profiles, chapter):
+    """The tester's lock-out, raced: two suspensions (or a suspension and an erasure) at once of the only two
+    administrators, each read while both were able to act. The second waits for the first and is refused."""
+    for second_request in ("suspend", "erase"):
+        async with profiles.client() as admin:
+            first, second = await only_administrators(profiles, admin, chapter)
+            both = await overlapping(profiles, admin.post(f"/v1/people/{first['id']}/suspend", json={}),
+                                     admin.post(f"/v1/people/{second['id']}/suspend", json={})
+                                     if second_request == "suspend" else admin.delete(f"/v1/people/{second['id']}"))
+        assert sorted(answer.status_code for answer in both) in ([200, 409], [204, 409]), [a.text for a in both]
+        [refused] = [answer.json()["error"] for answer in both if answer.status_code == 409]
+        assert (refused["code"], refused["field"]) == ("last_administrator", "person_id")
+        assert len(await profiles.query(ACTIVE_ADMINISTRATORS)) == 1
+
+
+async def test_two_administrators_suspending_each_other_at_once_are_answered_and_one_is_left(profiles, chapter):
+    """As the console sends it (each signed in as themself): the one who comes second is refused, not left to
+    fail on a deadlock."""
+    for _ in range(3):
+        async with profiles.client() as admin:
+            first, second = await only_administrators(profiles, admin, chapter)
+        async with profiles.client(person_id=first["id"]) as as_first, \
+                profiles.client(person_id=second["id"]) as as_second:
+            both = await asyncio.gather(as_first.post(f"/v1/people/{second['id']}/suspend", json={}),
+                                        as_second.post(f"/v1/people/{first['id']}/suspend", json={}))
+        assert sorted(answer.status_code for answer in both) == [200, 409], [answer.text for answer in both]
+        [refused] = [answer.json()["error"] for answer in both if answer.status_code == 409]
+        assert (refused["code"], refused["field"]) == ("last_administrator", "person_id")
+        assert len(await profiles.query(ACTIVE_ADMINISTRATORS)) == 1
+
+
+async def test_staff_suspend_or_erase_neither_themselves_nor_the_last_administrator(profiles, chapter):
+    async with profiles.client() as admin:
+        [last] = await only_administrators(profiles, admin, chapter, 1)
+        refused = await admin.post(f"/v1/people/{last['id']}/suspend", json={"note": "by mistake"})
+        assert (refused.status_code, refused.json()["error"]["code"]) == (409, "last_administrator")
+        refused = await admin.delete(f"/v1/people/{last['id']}")
+        assert (refused.status_code, refused.json()["error"]["code"]) == (409, "last_administrator")
+        other = await register(admin, chapter["id"], "Another Admin")
+        assert (await admin.put(f"/v1/people/{other['id']}/roles/administrator")).status_code == 204
+    async with profiles.client(person_id=last["id"]) as themself:
+        both = (await themself.post(f"/v1/people/{last['id']}/suspend", json={}),
+                await themself.delete(f"/v1/people/{last['id']}"))
+        assert [(r.status_code, r.json()["error"]["code"], r.json()["error"]["field"]) for r in both] == [
+            (409, "cannot_suspend_yourself", "person_id"), (409, "cannot_erase_yourself", "person_id")]
+        assert (await themself.get(f"/v1/people/{last['id']}")).json()["suspended"] is False
+        # Another administrator is left: the other may now be suspended, and then this one is the last again.
+        assert (await themself.post(f"/v1/people/{other['id']}/suspend", json={})).status_code == 200
+    async with profiles.client(Role.PARTICIPANT, person_id=last["id"]) as as_a_participant:  # "My data"
+        refused = await as_a_participant.delete(f"/v1/people/{last['id']}")
+        assert (refused.status_code, refused.json()["error"]["code"]) == (409, "last_administrator")
+    assert [r["person_id"] for r in await profiles.query(ACTIVE_ADMINISTRATORS)] == [UUID(last["id"])]
 
 
 async def test_the_command_names_no_one_who_is_not_registered(profiles):

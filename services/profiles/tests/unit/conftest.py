@@ -185,9 +185,15 @@ def anyone(*_: object) -> None:
 
 
 class FakeStaffRoles:
-    def __init__(self, suspended: set[UUID] | None = None) -> None:
+    def __init__(self, suspended: Callable[[], set[UUID]] | None = None) -> None:
         self.items: dict[UUID, StaffRoles] = {}
-        self.suspended = set() if suspended is None else suspended  # the suspensions' own set, where there are any
+        # The suspensions' own set, where there are any: a function, as the unit of work restores repositories by
+        # copying their state (a set shared by two would be two sets after a rollback).
+        self._suspended = suspended or set
+
+    @property
+    def suspended(self) -> set[UUID]:
+        return self._suspended()
 
     async def get(self, person_id: UUID, /) -> StaffRoles:
         held = self.items.get(person_id)
@@ -196,8 +202,8 @@ class FakeStaffRoles:
     async def save(self, roles: StaffRoles) -> None:
         self.items[roles.person_id] = StaffRoles(roles.person_id, roles.administrator, set(roles.coordinator_of))
 
-    async def administrators(self) -> int:
-        return sum(1 for roles in self.items.values() if roles.administrator)
+    async def active_administrators(self) -> set[UUID]:
+        return {person for person, roles in self.items.items() if roles.administrator and person not in self.suspended}
 
     async def reviewers(self, chapter_id: UUID | None, other_than: UUID) -> list[UUID]:
         able = [roles for person, roles in self.items.items() if person != other_than and person not in self.suspended]

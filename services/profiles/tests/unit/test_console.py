@@ -18,7 +18,14 @@ from plumbing.auth import Role as CallerRole
 from plumbing.errors import Forbidden, Invalid, NotFound
 from plumbing.testing import FakeUnitOfWork
 from profiles.domain import commands
-from profiles.domain.console import Invitation, LastAdministrator, StaffRoles, read_invitations
+from profiles.domain.console import (
+    CannotEraseYourself,
+    CannotSuspendYourself,
+    Invitation,
+    LastAdministrator,
+    StaffRoles,
+    read_invitations,
+)
 from profiles.domain.model import MembersPublicFixed, Suspension
 from profiles.entrypoints import http
 from profiles.service_layer import console, handlers
@@ -42,7 +49,7 @@ ADMINISTRATOR = Principal(subject="admin", role=CallerRole.ADMIN, person_id=uuid
 
 class FakeSuspensions:
     def __init__(self) -> None:
-        self.people: set[UUID] = set()  # shared with the staff roles' fake, which skips those suspended
+        self.people: set[UUID] = set()  # read by the staff roles' fake, which skips those suspended
         self.held: dict[UUID, Suspension] = {}
 
     async def suspended(self, person_ids: list[UUID]) -> set[UUID]:
@@ -122,11 +129,10 @@ class FakeConsoleQueries:
 
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
-    suspensions = FakeSuspensions()
     unit = FakeProfilesUnitOfWork(chapters=FakeChapters(), programs=FakePrograms(), people=FakePeople(lambda: unit),
                           enrollments=FakeEnrollments(), partnerships=FakePartnerships(),
-                          email_changes=FakeEmailChanges(), staff_roles=FakeStaffRoles(suspensions.people),
-                          suspensions=suspensions,
+                          email_changes=FakeEmailChanges(), staff_roles=FakeStaffRoles(lambda: unit.suspensions.people),
+                          suspensions=FakeSuspensions(),
                           invitations=FakeInvitations(lambda: unit.enrollments),
                           console=FakeConsoleQueries(lambda: unit))
     return unit
@@ -135,6 +141,19 @@ def uow() -> FakeUnitOfWork:
 def coordinator_of(chapter_id: UUID) -> Principal:
     return Principal(subject="coordinator", role=CallerRole.COORDINATOR, person_id=uuid4(),
                      chapter_ids=frozenset({chapter_id}))
+
+
+def staff_member(person_id: UUID, role: CallerRole = CallerRole.ADMIN, *chapter_ids: UUID) -> Principal:
+    """The console's caller, signed in as this person (the web app's token for staff)."""
+    return Principal(subject=str(person_id), role=role, person_id=person_id, chapter_ids=frozenset(chapter_ids))
+
+
+async def administrators(uow, register, how_many: int) -> list[UUID]:
+    """National administrators, registered and granted the role (able to act: none is suspended)."""
+    people = [await register() for _ in range(how_many)]
+    for person in people:
+        await console.grant_administrator(person.id, ADMINISTRATOR, uow)
+    return [p.id for p in people]
 
 
 # Staff roles
@@ -160,9 +179,14 @@ async def test_revoking_a_role_or_granting_administrator_says_which_role_changed
 def test_the_last_administrator_keeps_the_role():
     roles = StaffRoles(uuid4(), administrator=True)
     with pytest.raises(LastAdministrator) as refused:
-        roles.revoke_administrator(administrators=1)
+        roles.revoke_administrator(active={roles.person_id})
     assert refused.value.code == "last_administrator"
-    assert roles.revoke_administrator(administrators=2) is True and not roles.administrator
+    assert roles.revoke_administrator(active={roles.person_id, uuid4()}) is True and not roles.administrator
+
+
+def test_a_suspended_administrators_role_is_revoked_even_when_only_one_other_can_act():
+    suspended = StaffRoles(uuid4(), administrator=True)
+    assert suspended.revoke_administrator(active={uuid4()}) is True
 
 
 async def test_an_administrator_grants_a_coordinator_role_which_is_announced_and_audited(uow, register, chapter):
@@ -246,6 +270,7 @@ async def test_the_first_administrator_is_named_by_email(uow, register):
 
 async def test_only_an_administrator_suspends_or_reinstates_staff_of_the_chapter(uow, register, chapter):
     coordinator = coordinator_of(chapter.id)
+    await administrators(uow, register, 1)  # another, able to act while the one granted below is suspended
     for grant in (lambda p: console.grant_administrator(p, ADMINISTRATOR, uow),
                   lambda p: console.grant_coordinator(p, chapter.id, ADMINISTRATOR, uow)):
         staff = await register()
@@ -308,6 +333,7 @@ async def test_a_suspension_says_since_when_by_whom_and_why_and_an_administrator
 async def test_a_suspended_coordinators_roles_are_answered_with_their_suspension_until_reinstated(uow, register, chapter):
     """The web app asks for a person's roles on each console request: the suspension counts from the next one, and
     an administrator still sees which roles reinstating gives back."""
+    await administrators(uow, register, 1)  # another, able to act while this one is suspended
     person = await register(email="staff@example.org")
     await console.grant_coordinator(person.id, chapter.id, ADMINISTRATOR, uow)
     await console.grant_administrator(person.id, ADMINISTRATOR, uow)
@@ -328,6 +354,96 @@ async def test_a_suspended_person_is_announced_with_the_note_in_the_audit_trail_
     _, suspension = await console.reinstate_person(person.id, None, coordinator, uow, anyone)
     assert suspension is None and isinstance(uow.published[-1], contract.PersonReinstated)
     assert uow.audited[-1].action == "person.reinstated"
+
+
+async def test_an_administrator_does_not_suspend_themself_even_with_others_left_to_reinstate_them(uow, register):
+    me, _other = await administrators(uow, register, 2)
+    audited, announced = len(uow.audited), len(uow.published)
+    with pytest.raises(CannotSuspendYourself) as refused:
+        await console.suspend_person(me, "testing", NOW, staff_member(me), uow, anyone)
+    assert (refused.value.status, refused.value.code, refused.value.field) == (
+        409, "cannot_suspend_yourself", "person_id")
+    assert uow.suspensions.people == set()
+    assert (len(uow.audited), len(uow.published)) == (audited, announced)
+
+
+async def test_a_coordinator_does_not_suspend_themself_either(uow, register, chapter):
+    me = await register()
+    await console.grant_coordinator(me.id, chapter.id, ADMINISTRATOR, uow)
+    with pytest.raises(CannotSuspendYourself):
+        await console.suspend_person(me.id, None, NOW, staff_member(me.id, CallerRole.COORDINATOR, chapter.id), uow,
+                                     anyone)
+    assert uow.suspensions.people == set()
+
+
+async def test_the_last_active_administrator_is_not_suspended_and_nothing_is_left_behind(uow, register):
+    [last] = await administrators(uow, register, 1)
+    audited, announced = len(uow.audited), len(uow.published)
+    with pytest.raises(LastAdministrator) as refused:
+        await console.suspend_person(last, None, NOW, ADMINISTRATOR, uow, anyone)
+    assert (refused.value.status, refused.value.code, refused.value.field) == (409, "last_administrator", "person_id")
+    assert uow.suspensions.people == set()
+    assert (len(uow.audited), len(uow.published)) == (audited, announced)
+
+
+async def test_a_suspended_administrator_does_not_count_as_one_left(uow, register):
+    first, second = await administrators(uow, register, 2)
+    await console.suspend_person(first, None, NOW, staff_member(second), uow, anyone)
+    with pytest.raises(LastAdministrator):
+        await console.suspend_person(second, None, NOW, ADMINISTRATOR, uow, anyone)
+    with pytest.raises(LastAdministrator):
+        await console.revoke_administrator(second, ADMINISTRATOR, uow)
+    assert uow.suspensions.people == {first}
+    # Revoking the suspended one's role leaves as many able to act as before.
+    await console.revoke_administrator(first, staff_member(second), uow)
+    # Once reinstated, either may be suspended again.
+    await console.grant_administrator(first, staff_member(second), uow)
+    await console.reinstate_person(first, None, staff_member(second), uow, anyone)
+    await console.suspend_person(second, None, NOW, staff_member(first), uow, anyone)
+    assert uow.suspensions.people == {second}
+
+
+async def test_an_administrator_suspends_another_while_one_remains_and_anyone_who_is_not_one(uow, register):
+    first, second = await administrators(uow, register, 2)
+    participant = await register()
+    await console.suspend_person(participant.id, None, NOW, staff_member(first), uow, anyone)
+    await console.suspend_person(second, None, NOW, staff_member(first), uow, anyone)
+    assert uow.suspensions.people == {participant.id, second}
+
+
+# Erasure by staff
+
+async def test_an_administrator_does_not_erase_themself_from_the_console(uow, register):
+    me, _other = await administrators(uow, register, 2)
+    with pytest.raises(CannotEraseYourself) as refused:
+        await handlers.erase_person(commands.ErasePerson(me), staff_member(me), uow, anyone)
+    assert (refused.value.status, refused.value.code, refused.value.field) == (
+        409, "cannot_erase_yourself", "person_id")
+    assert me in uow.people.items and (await uow.staff_roles.get(me)).administrator
+
+
+async def test_an_administrator_who_is_not_the_last_erases_their_own_account_as_a_participant_would(
+        uow, register):
+    """From "My data" (the web app calls as the person, not as staff): their own right to be forgotten."""
+    me, _other = await administrators(uow, register, 2)
+    as_themself = Principal(subject=str(me), role=CallerRole.PARTICIPANT, person_id=me)
+    await handlers.erase_person(commands.ErasePerson(me), as_themself, uow, anyone)
+    assert me not in uow.people.items
+
+
+async def test_the_last_active_administrator_is_not_erased_by_themself_or_anyone(uow, register):
+    first, second = await administrators(uow, register, 2)
+    await console.suspend_person(first, None, NOW, staff_member(second), uow, anyone)
+    announced = len(uow.published)
+    for caller in (Principal(subject=str(second), role=CallerRole.PARTICIPANT, person_id=second), ADMINISTRATOR,
+                   Principal(subject="web", role=CallerRole.SERVICE)):
+        with pytest.raises(LastAdministrator) as refused:
+            await handlers.erase_person(commands.ErasePerson(second), caller, uow, anyone)
+        assert (refused.value.code, refused.value.field) == ("last_administrator", "person_id")
+    assert second in uow.people.items and len(uow.published) == announced
+    # A suspended administrator is no one left to act: erasing them is no loss.
+    await handlers.erase_person(commands.ErasePerson(first), ADMINISTRATOR, uow, anyone)
+    assert first not in uow.people.items
 
 
 async def test_a_refused_caller_suspends_no_one_and_leaves_no_trace(uow, register, chapter):

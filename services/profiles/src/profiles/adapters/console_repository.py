@@ -51,10 +51,16 @@ class PostgresStaffRoles:
             "INSERT INTO coordinators (person_id, chapter_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             [(roles.person_id, chapter) for chapter in roles.coordinator_of])
 
-    async def administrators(self) -> int:
-        # Locked: two administrators revoking each other at once queue here, and the second sees one left.
-        rows = await self._conn.fetch("SELECT person_id FROM administrators FOR UPDATE")
-        return len(rows)
+    async def active_administrators(self) -> set[UUID]:
+        # Locked, in one order: two administrators revoking, suspending or erasing each other at once queue here. The
+        # second reads who is able to act in a statement of its own, begun once it holds the lock, so it sees the
+        # first's suspension (a row of another table: the rows locked are unchanged, and a statement that waited for
+        # them would answer from the snapshot it began with).
+        await self._conn.execute("SELECT person_id FROM administrators ORDER BY person_id FOR UPDATE")
+        rows = await self._conn.fetch(
+            "SELECT person_id FROM administrators a "
+            "WHERE NOT EXISTS (SELECT 1 FROM suspensions s WHERE s.person_id = a.person_id)")
+        return {r["person_id"] for r in rows}
 
     async def reviewers(self, chapter_id: UUID | None, other_than: UUID) -> list[UUID]:
         rows = await self._conn.fetch(

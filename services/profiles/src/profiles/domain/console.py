@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID, uuid4
@@ -19,6 +19,16 @@ from .model import Program
 
 class LastAdministrator(Conflict, code="last_administrator"):
     """The platform keeps at least one national administrator: someone must be able to grant roles."""
+
+
+class CannotSuspendYourself(Conflict, code="cannot_suspend_yourself"):
+    """Staff do not suspend their own account: a suspended person cannot sign in to reinstate themself, and the only
+    national administrator, suspended, would leave no one able to reinstate anyone."""
+
+
+class CannotEraseYourself(Conflict, code="cannot_erase_yourself"):
+    """Staff do not erase their own account from the console: a person erases their own from "My data" (where the
+    last national administrator is refused too, `LastAdministrator`)."""
 
 
 class AdministratorsCall(Forbidden, code="forbidden"):
@@ -54,15 +64,22 @@ class StaffRoles:
         held, self.administrator = self.administrator, True
         return not held
 
-    def revoke_administrator(self, administrators: int) -> bool:
-        """`administrators`: how many there are, this person included if they are one."""
+    def revoke_administrator(self, active: Collection[UUID]) -> bool:
+        """`active`: the national administrators able to act (not suspended), this person included if they are."""
         if not self.administrator:
             return False
-        if administrators <= 1:
-            raise LastAdministrator("the last national administrator keeps the role until another is granted it",
-                                    field="person_id")
+        require_another_administrator(self.person_id, active,
+                                      "the last national administrator keeps the role until another is granted it")
         self.administrator = False
         return True
+
+
+def require_another_administrator(person_id: UUID, active: Collection[UUID], refusal: str) -> None:
+    """Refuses (`LastAdministrator`) to stop the person acting as a national administrator (their role revoked,
+    their account suspended or erased) when they are the only one able to: `active`, those not suspended. One
+    suspended already is no loss: they act for no one until reinstated."""
+    if person_id in active and len(active) <= 1:
+        raise LastAdministrator(refusal, field="person_id")
 
 
 @dataclass(frozen=True)

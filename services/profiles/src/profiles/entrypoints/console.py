@@ -301,7 +301,7 @@ async def grant_administrator(person_id: UUID, caller: Caller, unit: UnitOfWork)
 
 @router.delete("/people/{person_id}/roles/administrator", status_code=204, responses=answers(409))
 async def revoke_administrator(person_id: UUID, caller: Caller, unit: UnitOfWork) -> Response:
-    """409 `last_administrator` for the last one: someone must remain able to grant roles."""
+    """409 `last_administrator` for the last one not suspended: someone must remain able to grant roles."""
     _require_administrator(caller)
     await console.revoke_administrator(person_id, caller, unit)
     return Response(status_code=204)
@@ -411,10 +411,12 @@ async def get_person(person_id: UUID, caller: Caller, unit: UnitOfWork) -> Conso
     return ConsolePersonOut.with_suspension(person, suspension, caller)
 
 
-@router.post("/people/{person_id}/suspend", responses=answers(404))
+@router.post("/people/{person_id}/suspend", responses=answers(404, 409))
 async def suspend_person(person_id: UUID, body: NoteIn, caller: Caller, unit: UnitOfWork) -> ConsolePersonOut:
     """Suspend the account: `profiles.person_suspended` tells the others (sessions end, no proposals). A coordinator
-    suspends participants of their chapter; a coordinator or an administrator, only an administrator suspends."""
+    suspends participants of their chapter; a coordinator or an administrator, only an administrator suspends.
+    409 `cannot_suspend_yourself` for one's own account (suspended, one could not sign in to reinstate it), and
+    `last_administrator` for the only national administrator not suspended: someone must remain able to reinstate."""
     person, suspension = await console.suspend_person(person_id, body.note, datetime.now(UTC), caller, unit,
                                                       _manager_of_person(caller))
     return ConsolePersonOut.with_suspension(person, suspension, caller)

@@ -543,9 +543,11 @@ async def mentee_hopes(pairing_id: UUID, caller: Caller, unit: UnitOfWork) -> Me
     return MenteeHopesOut(goals=await handlers.mentee_hopes(pairing_id, caller.person_id, unit))
 
 
-@router.delete("/people/{person_id}", status_code=204)
+@router.delete("/people/{person_id}", status_code=204, responses=answers(409))
 async def erase_person(person_id: UUID, caller: Caller, unit: UnitOfWork) -> Response:
-    """Erase the person here, and through `profiles.person_erased` in every other service."""
+    """Erase the person here, and through `profiles.person_erased` in every other service. 409
+    `cannot_erase_yourself` for staff erasing their own account as staff (a person erases their own as themself), and
+    `last_administrator` for the only national administrator not suspended, whoever asks."""
     await handlers.erase_person(commands.ErasePerson(person_id), caller, unit, _self_or_administrator(caller))
     return Response(status_code=204)
 

@@ -4,7 +4,8 @@ people by id only.
 
 As in `handlers`, who may act is the HTTP layer's to say: a handler takes `authorize`, called once what is acted
 on is known (it refuses by raising, before anything changes), and `caller`, whom the audit trail names. Only what
-turns on stored facts beyond the person is refused here: a coordinator's say over staff accounts (`_suspension`).
+turns on stored facts beyond the person is refused here: a coordinator's say over staff accounts (`_suspension`),
+and what would leave no national administrator able to act (their own suspension by staff, too).
 """
 
 from __future__ import annotations
@@ -24,7 +25,16 @@ from plumbing.disclosure import Published, only_columns, publish_grouped
 
 from ..adapters import integration_events
 from ..domain import commands
-from ..domain.console import AdministratorsCall, Invitation, InvitationRow, Problem, StaffRoles, read_invitations
+from ..domain.console import (
+    AdministratorsCall,
+    CannotSuspendYourself,
+    Invitation,
+    InvitationRow,
+    Problem,
+    StaffRoles,
+    read_invitations,
+    require_another_administrator,
+)
 from ..domain.model import Enrollment, PartnerView, Person, Program, Suspension
 from . import handlers
 from .ports import ConsoleUnitOfWorkPort as Uow
@@ -64,8 +74,8 @@ async def grant_administrator(person_id: UUID, caller: Principal, uow: Uow) -> S
 
 async def revoke_administrator(person_id: UUID, caller: Principal, uow: Uow) -> StaffRoles:
     async with uow:
-        administrators = await uow.staff_roles.administrators()
-        return await _change_roles(person_id, lambda roles: roles.revoke_administrator(administrators),
+        active = await uow.staff_roles.active_administrators()
+        return await _change_roles(person_id, lambda roles: roles.revoke_administrator(active),
                                    "administrator", False, caller, uow)
 
 
@@ -194,11 +204,17 @@ async def reinstate_person(person_id: UUID, note: str | None, caller: Principal,
 async def _suspension(person_id: UUID, note: str | None, caller: Principal, uow: Uow, authorize: Authorize, *,
                       suspend: bool, at: datetime | None = None) -> tuple[Person, Suspension | None]:
     async with uow:
+        administrators = await handlers.administrators_able_to_act(person_id, uow) if suspend else set()
         person = await handlers._person(person_id, uow, authorize, lock=True)
+        if suspend and caller.is_person(person_id):
+            raise CannotSuspendYourself("staff do not suspend their own account: suspended, they could not sign in "
+                                        "to reinstate it", field="person_id")
         if not caller.is_admin:
             await _require_a_coordinators_call(person_id, suspend, uow)
         if suspend:
             assert at is not None
+            require_another_administrator(person_id, administrators, "the last national administrator is not "
+                                                                     "suspended: no one would be left to reinstate anyone")
             if await uow.suspensions.suspend(person_id, at, caller.person_id, caller.is_admin, note):
                 uow.emit(integration_events.person_suspended(person_id))
         elif await uow.suspensions.reinstate(person_id):

@@ -20,7 +20,7 @@ from plumbing.errors import NotFound
 
 from ..adapters import integration_events
 from ..domain import commands
-from ..domain.console import AdministratorsCall
+from ..domain.console import AdministratorsCall, CannotEraseYourself, require_another_administrator
 from ..domain.model import (
     APPROVAL_AWAITED,
     APPROVAL_REMINDED_AFTER,
@@ -249,9 +249,19 @@ async def remind_staff_of_waiting_mentors(now: datetime, uow: Uow) -> int:
 
 async def erase_person(command: commands.ErasePerson, caller: Principal, uow: Uow, authorize: Authorize) -> None:
     """Remove everything profiles holds about the person; the event tells every other service to do the same. An
-    administrator erasing someone is audited (their id alone: nothing else of them is left to name)."""
+    administrator erasing someone is audited (their id alone: nothing else of them is left to name).
+
+    Staff do not erase themselves from the console (`CannotEraseYourself`: a person erases their own account as
+    themself, "My data"), and nobody erases the only national administrator able to act (`LastAdministrator`), not
+    even themself: the platform would be left with no one to grant roles or reinstate anyone."""
     async with uow:
-        person = await _person(command.person_id, uow, authorize)
+        administrators = await administrators_able_to_act(command.person_id, uow)
+        person = await _person(command.person_id, uow, authorize, lock=True)
+        if caller.role in (CallerRole.COORDINATOR, CallerRole.ADMIN) and caller.is_person(person.id):
+            raise CannotEraseYourself("staff do not erase their own account from the console: erase it from "
+                                      "\"My data\"", field="person_id")
+        require_another_administrator(person.id, administrators, "the last national administrator is not erased "
+                                                                 "until another is granted the role")
         if not caller.is_person(person.id):
             uow.audit(caller, "person.erased", "person", person.id, chapter_id=person.chapter_id)
         await _forget(person.id, uow)
@@ -576,6 +586,17 @@ async def _person(person_id: UUID, uow: Uow, authorize: Authorize | None = None,
     if authorize is not None:
         authorize(person)
     return person
+
+
+async def administrators_able_to_act(person_id: UUID, uow: Uow) -> set[UUID]:
+    """Within an open unit of work, before the person's row is locked: when the person is a national administrator,
+    those able to act (not suspended), read under the administrators' lock, for `require_another_administrator`.
+    Two suspending or erasing the last two at once queue there, the second seeing what the first did; taken before
+    the person's row (as revoking a role takes it first), two suspending each other do not deadlock on each other's.
+    Of someone who is not one, none (and no lock): suspending or erasing them leaves as many able to act."""
+    if (await uow.staff_roles.get(person_id)).administrator:
+        return await uow.staff_roles.active_administrators()
+    return set()
 
 
 def no_such_person() -> NotFound:

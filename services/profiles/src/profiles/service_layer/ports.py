@@ -160,9 +160,10 @@ class StaffRolesRepository(Protocol):
 
     async def save(self, roles: StaffRoles) -> None: ...
 
-    async def administrators(self) -> int:
-        """How many national administrators there are, counted under a lock until the transaction ends (two
-        revoking each other at once cannot leave none)."""
+    async def active_administrators(self) -> set[UUID]:
+        """The national administrators able to act (not suspended; an erased person holds no role), read under a
+        lock held until the transaction ends: two revoking, suspending or erasing each other at once queue, and the
+        second sees what the first did, so they cannot leave none."""
 
     async def reviewers(self, chapter_id: UUID | None, other_than: UUID) -> builtins.list[UUID]:
         """Who is asked to look into an enrollment waiting on staff in a program of the chapter, by id: its
