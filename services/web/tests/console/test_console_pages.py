@@ -3113,3 +3113,14 @@ async def test_a_staff_member_on_their_own_page_is_offered_no_suspension_of_them
         own = (await page.get(f"/console/people/{world['admin']['id']}")).text
     assert f'action="/console/people/{world["admin"]["id"]}/suspend"' not in own
     assert said in html.unescape(own)
+
+
+async def test_a_staff_member_on_their_own_page_is_offered_no_erasure_of_themselves_and_a_refusal_is_worded(world):
+    s, admin = world["s"], world["admin"]
+    s.refuse[("POST", f"/v1/people/{world['mentee']['id']}/suspend")] = (409, "last_administrator", "person_id")
+    async with as_(world, "admin")[0] as page:
+        own = (await page.get(f"/console/people/{admin['id']}")).text
+        refused = await page.post(f"/console/people/{world['mentee']['id']}/suspend",
+                                  data={"csrf": CSRF, "note": "Left the organisation"})
+    assert f'href="/console/people/{admin["id"]}/erase"' not in own
+    assert refused.status_code == 422 and "The platform needs at least one administrator." in refused.text

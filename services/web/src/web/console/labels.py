@@ -457,6 +457,8 @@ ERRORS = {
                      "running another."),
     "not_in_draft": C_("This mentee is not paired in this draft."),
     "last_administrator": C_("The platform needs at least one administrator."),
+    "cannot_suspend_yourself": C_("You cannot suspend yourself: a national administrator can, if it must be done."),
+    "cannot_erase_yourself": C_("You cannot erase yourself from the console: do it from your own data page."),
     "chapter_name_taken": C_("Another chapter has this name: give this one a name of its own, so that staff can tell "
                              "them apart."),
     "program_name_taken": C_("Another program of the same chapter has this name: give this one a name of its own, so "
