@@ -2176,12 +2176,15 @@ async def test_a_mentor_joining_a_program_that_reviews_mentors_is_told_a_coordin
 async def test_one_who_joins_from_an_invitation_with_no_interests_told_is_asked_for_them_next_then_goes_home():
     # Invited people skip sign-up's steps: their first round was scored without a specialty or a kind of support.
     services = programs_to_join(a_program(PROGRAM, "Premed circle"))
-    services.answers.update({f"GET /v1/people/{ME}": PERSON, f"PATCH /v1/people/{ME}": PERSON})
+    services.answers.update({f"GET /v1/people/{ME}": PERSON, f"PATCH /v1/people/{ME}": PERSON,
+                             f"GET /v1/programs/{PROGRAM}": a_program(PROGRAM, "Premed circle")})
     async with browser(services, ME) as page:
         joined = await page.post("/sign-up/enrol", data={"csrf": CSRF, "program_id": PROGRAM, "role": "mentee"})
         asked = await page.get(joined.headers["location"])
         saved = await page.post("/sign-up/interests", data={"csrf": CSRF, "next": "/", "specialties": ["pediatrics"]})
-    assert joined.status_code == 303 and joined.headers["location"] == "/sign-up/interests?next=%2F&joined=1"
+    # The program named, so that what happens next is said as it pairs (test_truthful_notices.py: the other ways).
+    assert joined.status_code == 303 and joined.headers["location"] == (
+        f"/sign-up/interests?next=%2F&joined=mentee&program={PROGRAM}")
     shown = text_of(asked.text)
     assert "You have joined the program. We will tell you by email as soon as you are paired." in shown
     assert "Your interests help us propose who fits you best." in shown and "Step " not in shown

@@ -53,6 +53,7 @@ from .web import (
     redirect,
     render,
     set_cookies,
+    unless_refused,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -552,10 +553,25 @@ def _after_saving(posted, done: str, next_step: str) -> str:
 
 
 @router.get("/sign-up/interests")
-async def sign_up_interests(visitor: Person, next: str | None = None, joined: str | None = None) -> Response:
-    """`joined`: come here having just joined a program without interests told ("review": a mentor reviewed first)."""
-    me = await clients(visitor.request).person(visitor.who, visitor.person_id)
-    return _wizard(visitor, "interests", me=me, back_to=_back_to(next), joined=joined)
+async def sign_up_interests(visitor: Person, next: str | None = None, joined: str | None = None,
+                            program: str | None = None) -> Response:
+    """`joined`: come here having just joined `program` without interests told, as a "mentee" or a "mentor"
+    ("review": a mentor reviewed first). What happens next is said as that program pairs: a mentee where mentees
+    choose is to choose a mentor and ask them (nobody is proposed to her); where rounds pair, a round pairs them;
+    elsewhere, matching pairs them as soon as someone fits. A program not named, or not read, is not guessed at."""
+    api = clients(visitor.request)
+    me, joined_program = await asyncio.gather(api.person(visitor.who, visitor.person_id),
+                                              _program_named(visitor, program if joined else None))
+    return _wizard(visitor, "interests", me=me, back_to=_back_to(next), joined=joined, joined_program=joined_program)
+
+
+async def _program_named(visitor: Visit, program_id: str | None) -> dict | None:
+    """The program a link names, if it names one that profiles answers for: secondary to the page it is on."""
+    try:
+        found = UUID(program_id or "")
+    except ValueError:
+        return None
+    return await unless_refused(clients(visitor.request).program(visitor.who, found))
 
 
 @router.post("/sign-up/interests")
@@ -753,8 +769,10 @@ async def enrol(visitor: Person, posted: Form) -> Response:
     reviewed = role == "mentor" and (enrolled or {}).get("approval") == "pending"
     joined = "review" if reviewed else "1"
     if not signing_up and not await _has_interests(visitor):
-        # Joined from an invitation's link, never through sign-up's steps: matching has none of their interests.
-        return redirect(visitor, f"/sign-up/interests?{urlencode({'next': '/', 'joined': joined})}")
+        # Joined from an invitation's link, never through sign-up's steps: matching has none of their interests. The
+        # page says what happens next in this program, in their role's words.
+        told = {"next": "/", "joined": "review" if reviewed else role, "program": program_id}
+        return redirect(visitor, f"/sign-up/interests?{urlencode(told)}")
     return redirect(visitor, f"/?enrolled={joined}")
 
 

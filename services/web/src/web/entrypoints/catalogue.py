@@ -4,7 +4,9 @@ office-hour slots, and a mentee's suggestions and requests in programs where men
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -137,8 +139,8 @@ async def offer_slot(visitor: Person, posted: Form) -> Response:
     elif not virtual and (too_long := visitor.too_long(values["location"], SLOT_PLACE_LENGTH, labels.N_("The place"))):
         problems["location"] = too_long
     join_url = _as_a_link(values["join_url"]) or None
-    if virtual and join_url and not _is_a_join_link(join_url):
-        problems["join_url"] = _join_link_asked(visitor)
+    if virtual and join_url and (wrong := _join_link_problem(visitor, join_url)):
+        problems["join_url"] = wrong
     if problems or starts is None:
         return await _slots_page(visitor, 422, values=values, problems=problems)
     body = {"host_id": str(visitor.person_id), "starts_at": starts.isoformat(),
@@ -160,31 +162,71 @@ async def offer_slot(visitor: Person, posted: Form) -> Response:
     return redirect(visitor, "/my-office-hours?done=slot_offered")
 
 
-def _is_a_join_link(url: str) -> bool:
-    return url.startswith("https://") and len(url) <= 500 and not any(c.isspace() for c in url)
+JOIN_LINK_LENGTH = 500  # events' bound on a link to join
+# A scheme before a colon ("javascript:", "mailto:"), not a host before its port ("zoom.us:443").
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?![0-9])")
 
 
 def _as_a_link(typed: str) -> str:
     """A link to join as typed, given https:// when it starts with none ("zoom.us/j/123", as a call's app shows
-    it); one typed with another scheme (http://) is kept, to be refused."""
+    it); one typed with another scheme (http://, javascript:) is kept, to be refused."""
     typed = typed.strip()
-    return typed if not typed or "://" in typed else "https://" + typed
+    if typed[:8].lower() == "https://":
+        return "https://" + typed[8:]  # as events takes it
+    return typed if not typed or "://" in typed or _SCHEME.match(typed) else "https://" + typed
 
 
-def _join_link_asked(visitor: Visit) -> str:
-    return visitor._("Give the link to join as it starts, with https:// (up to 500 characters).")
+def _join_link_problem(visitor: Visit, link: str) -> str | None:
+    """What is wrong with a link to join (as `_as_a_link` made it), in words for the field, else None: an https
+    address of a real host (a name with a dot), without spaces, a name or a password, of at most 500 characters. The
+    browser's check of the field is no guarantee (a form may be sent as it is), and events asks only for https://."""
+    if not link.lower().startswith("https://"):
+        return visitor._("A link to join starts with https://, a secure link. Copy the link from your video call's "
+                         "invitation.")
+    if any(c.isspace() for c in link):
+        return visitor._("The link has a space in it. Copy the link again from your video call's invitation, with "
+                         "no spaces.")
+    if too_long := visitor.too_long(link, JOIN_LINK_LENGTH, labels.N_("Link to join")):
+        return too_long
+    parts = urlsplit(link)
+    if "@" in parts.netloc:
+        return visitor._("Give the link without a name or password in it (the part before an @).")
+    try:
+        parts.port  # noqa: B018 - read to check it: "https://javascript:alert(1)" has no port, but words after a colon
+    except ValueError:
+        return _no_host(visitor)
+    labels_of_host = (parts.hostname or "").split(".")
+    if len(labels_of_host) < 2 or not all(
+            part and not part.startswith("-") and not part.endswith("-")
+            and all(c.isalnum() or c == "-" for c in part) for part in labels_of_host):
+        return _no_host(visitor)
+    return None
+
+
+def _no_host(visitor: Visit) -> str:
+    return visitor._("Give the whole link, with the call's address after https://, like https://zoom.us/j/123.")
 
 
 @router.post("/my-office-hours/{slot_id}/link")
 async def give_slot_link(slot_id: UUID, visitor: Person, posted: Form) -> Response:
     """The host gives (or changes) the link to join an online slot; whoever books it is shown it."""
-    join_url = _as_a_link(str(posted.get("join_url") or ""))
-    if not _is_a_join_link(join_url):
-        return await _slots_page(visitor, 422, error=_join_link_asked(visitor))
+    typed = str(posted.get("join_url") or "").strip()
+    join_url = _as_a_link(typed)
+
+    async def refused(words: str) -> Response:  # next to that slot's field, which keeps what was typed
+        problem = {"slot_id": str(slot_id), "typed": typed, "words": words}
+        return await _slots_page(visitor, 422, link_problem=problem)
+
+    if not join_url:
+        return await refused(visitor._("Give the link to join: your video call's link, starting with https://."))
+    if wrong := _join_link_problem(visitor, join_url):
+        return await refused(wrong)
     try:
         await clients(visitor.request).call("events", "PUT", f"/v1/office-hours/slots/{slot_id}/join-link",
                                             visitor.who, json={"join_url": join_url})
     except ServiceError as error:
+        if error.field == "join_url":
+            return await refused(visitor.error_words(error))
         return await _slots_page(visitor, 422, error=visitor.error_words(error))
     return redirect(visitor, "/my-office-hours?done=slot_link_given")
 
