@@ -120,6 +120,30 @@ async def test_the_host_who_stays_gets_the_cancellation_and_its_calendar_entry_o
     assert (method, str(entry["UID"])) == ("CANCEL", booking_uid(booking["booking_id"]))
 
 
+async def test_on_postgres_each_change_of_a_link_to_join_sends_the_bookings_entry_a_sequence_higher_and_its_cancellation_outranks_them_after_an_erasure(  # noqa: E501
+        platform):
+    student, host = await platform.person("Sam Changed"), await platform.person("Lee Changes")
+    booking = await an_office_hour_booked(platform, student, host)
+    await platform.sent_to(student)
+    sequences = []
+    for _ in range(2):
+        await platform.handle(handlers.office_hours_link_given, ev.OfficeHoursLinkGiven(
+            **{k: v for k, v in booking.items() if k != "is_virtual"}, replaces_earlier=True))
+        [changed] = await platform.sent_to(student)
+        method, entry = calendar_of(changed)
+        assert (method, str(entry["UID"])) == ("REQUEST", booking_uid(booking["booking_id"]))
+        sequences.append(int(entry["SEQUENCE"]))
+    assert sequences == [1, 2]
+
+    # The host erased: the booking's row goes with them, after the cancellation was read and before it is sent.
+    await platform.handle(handlers.office_hours_booking_cancelled, ev.OfficeHoursBookingCancelledV3(
+        **booking, cancelled_by="host", reason_code="person_erased"))
+    await platform.handle(handlers.person_erased, pr.PersonErasedV2(person_id=host))
+    [told] = await platform.sent_to(student)
+    method, entry = calendar_of(told)
+    assert (method, int(entry["SEQUENCE"])) == ("CANCEL", 3)
+
+
 async def a_seat_at_an_online_event(platform, name: str) -> tuple[UUID, ev.EventPublishedV2, dict]:
     """Someone confirmed at an online event a week ahead, their join link https://meet.example.org/j/42 given (its
     confirmation read): them, the event, and their seat."""

@@ -214,7 +214,14 @@ class FakeNotifications:
 
     async def save_booking(self, *, booking_id: UUID, **details: Any) -> None:
         if booking_id not in self.bookings and not {details["host_id"], details["person_id"]} & self.erased:
-            self.bookings[booking_id] = {"booking_id": booking_id, **details, "cancelled_at": None}
+            self.bookings[booking_id] = {"booking_id": booking_id, **details, "cancelled_at": None,
+                                         "links_replaced": 0}
+
+    async def note_link_replaced(self, booking_id: UUID) -> int | None:
+        if booking_id not in self.bookings:
+            return None
+        self.bookings[booking_id]["links_replaced"] += 1
+        return int(self.bookings[booking_id]["links_replaced"])
 
     async def note_booking_cancelled(self, booking_id: UUID, cancelled_at: datetime) -> None:
         if booking_id in self.bookings and self.bookings[booking_id]["cancelled_at"] is None:

@@ -110,3 +110,50 @@ async def test_a_calendar_entrys_long_lines_are_folded_at_75_octets_and_its_text
     assert (f"DESCRIPTION:Para unirte en línea: https://meet.example.org/j/123\\nLos detalles están en la página del "
             f"evento: {page}\r\n") in unfolded
     assert f"URL:{page}\r\n" in unfolded
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_changed_link_to_join_sends_the_bookings_calendar_entry_again_outranking_the_one_downloaded_before(
+        language):
+    # The web app's calendar file of a booking (same UID, SEQUENCE 0) carries the join link; once the host changes it,
+    # the copy in the participant's calendar kept the dead one. The updated copy still carries no link (a join link
+    # never travels in email): it points to the booking's page, as every copy an email carries does.
+    uow = new_uow()
+    student, host = await person(uow, "Sam Okafor", language=language), await person(uow, "Lee Chen")
+    booking = {k: v for k, v in office_hour(student, host).items() if k not in ("is_virtual", "location")}
+    await handlers.office_hours_booked(ev.OfficeHoursBookedV3(**booking), uow)
+    await sent(uow)
+    await handlers.office_hours_link_given(ev.OfficeHoursLinkGiven(**booking, replaces_earlier=False), uow)
+    [given] = await sent(uow)
+    assert not given.attachments  # the first link replaces none: the entry the booking's email carried holds
+
+    updates = []
+    for _ in range(2):
+        await handlers.office_hours_link_given(ev.OfficeHoursLinkGiven(**booking, replaces_earlier=True), uow)
+        [changed] = await sent(uow)
+        updates.append(changed)
+    page = f"{WEB}/office-hours/{booking['slot_id']}?lang={language}"
+    said = {"en": ("The updated calendar entry is attached: it replaces the one in your calendar and points to your "
+                   "booking's page, where the new link is."),
+            "es": ("La entrada de calendario actualizada va adjunta: reemplaza la de tu calendario y lleva a la página "
+                   "de tu reserva, donde está el nuevo enlace.")}[language]
+    sequences = []
+    for changed in updates:
+        method, entry = calendar_of(changed)
+        assert method == "REQUEST" and str(entry["UID"]) == f"booking-{booking['booking_id']}@mentorship-platform"
+        assert str(entry["URL"]) == page and str(entry["DESCRIPTION"]) == DETAILS_OF_A_BOOKING[language].format(
+            url=page)
+        assert "LOCATION" not in entry  # online: no place, and no link to join
+        assert said in " ".join(changed.text.split())
+        sequences.append(int(entry["SEQUENCE"]))
+    assert 0 < sequences[0] < sequences[1]  # above the booking's own copy (and the web app's), each change above the last
+
+    await handlers.office_hours_booking_cancelled(ev.OfficeHoursBookingCancelledV3(
+        **booking, cancelled_by="host", reason_code="slot_withdrawn"), uow)
+    for cancellation in await sent(uow):  # the host's too: their copy is at 0, below it
+        method, entry = calendar_of(cancellation)
+        assert method == "CANCEL" and int(entry["SEQUENCE"]) > sequences[-1]  # still takes every copy out
+
+
+DETAILS_OF_A_BOOKING = {"en": "Its details are on your booking's page: {url}",
+                        "es": "Los detalles están en la página de tu reserva: {url}"}

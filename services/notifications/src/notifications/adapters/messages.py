@@ -449,9 +449,15 @@ class _Composer:
             url = self._office_hour_link().url
             description = (self._("Its details are on your office hours page: %(url)s") if self.role == "host"
                            else self._("Its details are on your booking's page: %(url)s")) % {"url": url}
+        # No copy carries the link to join (the events service shows it on the booking, to its two sides only), nor
+        # could one: no event brings it here. The booking's copy is at 0 (as is the web app's download, which holds
+        # the link); each change of the link sends it again one above (`links_replaced`); its cancellation outranks
+        # them all.
+        links_replaced = b.get("links_replaced") or 0
+        sequence = links_replaced + 1 if method is Method.CANCEL else links_replaced
         entry = CalendarEntry(
             uid=booking_uid(b["booking_id"]), starts_at=b["starts_at"], ends_at=b["ends_at"], summary=summary,
-            location=b["location"], url=url, description=description, sequence=1 if method is Method.CANCEL else 0,
+            location=b["location"], url=url, description=description, sequence=sequence,
             cancelled=method is Method.CANCEL)
         return CalendarCopy(method, entry, "office-hour.ics", said)
 
@@ -1408,16 +1414,23 @@ class _Composer:
                        self.booking_details(), self._office_hour_link())
 
     def office_hours_link_given(self) -> Message:
-        """The host gave the link to join, or changed it: where to find it (it never travels in an email)."""
+        """The host gave the link to join, or changed it: where to find it (it never travels in an email). A change
+        sends the booking's calendar entry again, to replace a copy that held the earlier link (the web app's
+        download holds it); as every copy an email carries, it points to the booking's page, and holds no link."""
         _ = self._
         values = {"name": self.partner, "when": self.r.span(self.booking["starts_at"], self.booking["ends_at"])}
-        said = ([_("%(name)s changed the link to join your office hour on %(when)s: the link given before no longer "
-                   "works.") % values, _("You will find the new one on your booking, on the platform.")]
-                if self.c.get("replaces_earlier") else
-                [_("%(name)s gave the link to join your office hour on %(when)s.") % values,
-                 _("You will find it on your booking, on the platform.")])
+        calendar = None
+        if self.c.get("replaces_earlier"):
+            said = [_("%(name)s changed the link to join your office hour on %(when)s: the link given before no "
+                      "longer works.") % values, _("You will find the new one on your booking, on the platform.")]
+            calendar = self.booking_calendar(Method.REQUEST, _(
+                "The updated calendar entry is attached: it replaces the one in your calendar and points to your "
+                "booking's page, where the new link is."))
+        else:
+            said = [_("%(name)s gave the link to join your office hour on %(when)s.") % values,
+                    _("You will find it on your booking, on the platform.")]
         return Message(self.office_hour_subject("office_hours_link_given"), said, self.booking_details(),
-                       self._office_hour_link())
+                       self._office_hour_link(), calendar=calendar)
 
     def office_hours_cancelled(self) -> Message:
         _ = self._

@@ -294,6 +294,11 @@ class PostgresNotifications:
                ON CONFLICT (booking_id) DO NOTHING""",
             booking_id, slot_id, host_id, person_id, chapter_id, starts_at, ends_at, is_virtual, location)
 
+    async def note_link_replaced(self, booking_id: UUID) -> int | None:
+        return await self._conn.fetchval(
+            """UPDATE office_hour_bookings SET links_replaced = links_replaced + 1 WHERE booking_id = $1
+               RETURNING links_replaced""", booking_id)
+
     async def note_booking_cancelled(self, booking_id: UUID, cancelled_at: datetime) -> None:
         await self._conn.execute(
             """UPDATE office_hour_bookings SET cancelled_at = $2 WHERE booking_id = $1 AND cancelled_at IS NULL""",

@@ -268,7 +268,7 @@ async def context_for(notification: Notification, uow: NotificationsUnitOfWorkPo
             # A cancellation whose booking went with the side who erased their account: it says when it was itself.
             booking = {"booking_id": parameters["booking_id"], "starts_at": datetime.fromisoformat(
                 parameters["starts_at"]), "ends_at": datetime.fromisoformat(parameters["ends_at"]),
-                "location": None, "cancelled_at": None}
+                "location": None, "cancelled_at": None, "links_replaced": int(parameters.get("links_replaced", 0))}
         if booking is None:
             raise Obsolete("booking")  # one of its sides erased
         if booking["cancelled_at"] and notification.kind in BOOKING_HELD_KINDS:

@@ -742,6 +742,10 @@ async def office_hours_booking_cancelled(event: events_contract.OfficeHoursBooki
     reason = getattr(event, "reason_code", "cancelled")
     gone = event.cancelled_by if reason == ERASED else None  # the side that left the platform
     async with uow:
+        booking = await uow.notifications.booking(booking_id)
+        # Its calendar entry was sent again at each change of its link: the cancellation outranks every copy, also
+        # once the booking's row has gone with a side who erased their account before it was sent.
+        links_replaced = (booking or {}).get("links_replaced") or 0
         await uow.notifications.note_booking_cancelled(booking_id, event.occurred_at)
         # Its reminders are not left waiting to go until their day (the console lists them so), nor is anything else
         # about it not sent yet.
@@ -755,6 +759,8 @@ async def office_hours_booking_cancelled(event: events_contract.OfficeHoursBooki
                 continue  # the side that left is told nothing, and the other is not told who they were
             about: dict[str, object] = dict(booking_id=booking_id, role=role, cancelled_by=event.cancelled_by,
                                             reason_code=reason, starts_at=event.starts_at, ends_at=event.ends_at)
+            if links_replaced:
+                about["links_replaced"] = links_replaced
             if gone is None:
                 about["partner_id"] = other
             if gone != "host":
@@ -770,9 +776,14 @@ async def office_hours_link_given(event: events_contract.OfficeHoursLinkGiven, u
     (`model.BOOKING_HELD_KINDS`)."""
     if event.ends_at <= max(event.occurred_at, datetime.now(UTC)):
         return  # read late (a new subscription reads the topic from its start): nothing to tell
-    await _tell(uow, Notification.answering(
-        event.event_id, event.person_id, event.chapter_id, "office_hours_link_given", booking_id=event.booking_id,
-        partner_id=event.host_id, role="participant", host_id=event.host_id, replaces_earlier=event.replaces_earlier))
+    async with uow:
+        if event.replaces_earlier:  # counted: its message sends the booking's calendar entry again, a SEQUENCE above
+            await uow.notifications.note_link_replaced(event.booking_id)
+        await uow.notifications.add(Notification.answering(
+            event.event_id, event.person_id, event.chapter_id, "office_hours_link_given", booking_id=event.booking_id,
+            partner_id=event.host_id, role="participant", host_id=event.host_id,
+            replaces_earlier=event.replaces_earlier))
+        await uow.commit()
 
 
 async def _tell(uow: UnitOfWork, *notifications: Notification) -> None:

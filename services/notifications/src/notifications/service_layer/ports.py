@@ -148,6 +148,10 @@ class NotificationsRepository(Protocol):
                            chapter_id: UUID | None, starts_at: datetime, ends_at: datetime, is_virtual: bool,
                            location: str | None) -> None: ...
 
+    async def note_link_replaced(self, booking_id: UUID) -> int | None:
+        """The host changed the booking's link to join: how many times they have now (`links_replaced` of its row,
+        the SEQUENCE of the calendar entry that says so); None for a booking not known."""
+
     async def note_booking_cancelled(self, booking_id: UUID, cancelled_at: datetime) -> None: ...
 
     async def booking(self, booking_id: UUID) -> Row | None: ...
