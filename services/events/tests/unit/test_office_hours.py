@@ -16,6 +16,7 @@ from events.domain.model import (
     SlotOverlaps,
     SlotTooFarAhead,
 )
+from events.entrypoints.http import SlotLinkIn
 from events.service_layer import handlers
 from mentorship_contracts import events as contract
 from mentorship_contracts import profiles as source
@@ -25,6 +26,7 @@ from mentorship_contracts.vocabulary import TrainingStage as S
 from plumbing.auth import Principal
 from plumbing.auth import Role as PrincipalRole
 from plumbing.errors import Forbidden, Invalid, NotFound
+from pydantic import ValidationError
 
 TOMORROW = datetime.now(UTC) + timedelta(days=1)
 
@@ -536,3 +538,17 @@ async def test_restating_office_hours_says_each_booking_held_now_and_no_free_or_
     assert (restated.slot_id, restated.booking_id, restated.person_id, restated.host_id) == (
         booked.id, booked.booking_id, booked.booked_by, booked.host_id)
     assert free.id != restated.slot_id
+
+
+
+@pytest.mark.parametrize("link", ["https://javascript:alert(1)", "https://a b", "https://user:pw@meet.example.org/x",
+                                  "https://zoom", "https://meet.example.org/x y", "http://meet.example.org/x"])
+def test_a_link_to_join_is_refused_unless_it_is_https_to_a_real_host_with_no_spaces_or_credentials(link):
+    with pytest.raises(ValidationError):
+        SlotLinkIn(join_url=link)
+
+
+@pytest.mark.parametrize("link", ["https://meet.example.org/dr-lee", "https://us02web.zoom.us:443/j/123?pwd=a#x",
+                                  "https://teams.microsoft.com/l/meetup-join/19%3ameeting"])
+def test_a_real_link_to_join_is_taken(link):
+    assert SlotLinkIn(join_url=link).join_url == link

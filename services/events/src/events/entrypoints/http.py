@@ -58,7 +58,9 @@ Line50 = Annotated[str, Text(50), Field(min_length=1)]
 Line300 = Annotated[str, Text(300)]
 TimeZone = Annotated[str, Text(64), Field(description="An IANA time zone, e.g. America/Chicago")]
 # The pattern said again for the document: after Text's check, pydantic enforces it but leaves it out of the schema.
-VirtualLink = Annotated[str, Text(500), Field(pattern=r"^https://", json_schema_extra={"pattern": r"^https://"})]
+# https to a named host (no credentials before it, no spaces anywhere): "https://javascript:alert(1)" is no link.
+VIRTUAL_LINK = r"^https://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:[0-9]{1,5})?([/?#][^\s]*)?$"
+VirtualLink = Annotated[str, Text(500), Field(pattern=VIRTUAL_LINK, json_schema_extra={"pattern": VIRTUAL_LINK})]
 Prose2000 = Annotated[str, MultilineText(2000)]
 Prose5000 = Annotated[str, MultilineText(5000)]
 Capacity = Annotated[int, Field(ge=1, le=100_000)]
