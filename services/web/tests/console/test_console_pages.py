@@ -3124,3 +3124,20 @@ async def test_a_staff_member_on_their_own_page_is_offered_no_erasure_of_themsel
                                   data={"csrf": CSRF, "note": "Left the organisation"})
     assert f'href="/console/people/{admin["id"]}/erase"' not in own
     assert refused.status_code == 422 and "The platform needs at least one administrator." in refused.text
+
+
+async def test_an_invitations_link_opens_in_the_invitees_language_and_says_it_leads_to_joining_the_program(world):
+    # A Spanish invitee's first page was in English: the link carried no language, as every other email's does.
+    program = world["program"]
+    program["mentor_approval_required"] = True
+    client, mailer, _ = as_(world, "coordinator")
+    async with client as page:
+        await page.post(f"/console/programs/{program['id']}/invite",
+                        data={"csrf": CSRF, "role": "mentor", "step": "confirm", "csv": CSV})
+    english = next(m for m in mailer.sent if m["to"] == "ana1@example.org")
+    spanish = next(m for m in mailer.sent if m["to"] == "luis@example.mx")
+    assert re.search(r"http://web\.test/sign-in/[A-Za-z0-9_-]{43,}\?lang=es\b", spanish["text"])
+    assert re.search(r"http://web\.test/sign-in/[A-Za-z0-9_-]{43,}\?lang=en\b", english["text"])
+    assert "Sign in with this link to join the program (it works once, for 7 days):" in english["text"]
+    assert "complete your profile" not in english["text"]
+    assert "A coordinator reviews each mentor before anyone is proposed to them." in english["text"]

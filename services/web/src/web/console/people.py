@@ -626,8 +626,11 @@ async def send_invitations(desk: Desk, program: dict, role: str, invited: list[d
     for person, secret in links:
         language = person.get("preferred_language") or desk.language
         language = language if language in ("en", "es") else "en"
-        context = {"url": f"{base}/sign-in/{secret}", "name": person.get("display_name") or "",
-                   "program": program["name"], "role": role, "days": INVITATION_DAYS, "lang": language}
+        # The page it opens reads in their language, as every email's links ask (`lang`).
+        context = {"url": f"{base}/sign-in/{secret}?{urlencode({'lang': language})}",
+                   "name": person.get("display_name") or "", "program": program["name"], "role": role,
+                   "days": INVITATION_DAYS, "lang": language,
+                   "reviewed": role == "mentor" and bool(program.get("mentor_approval_required"))}
         # A program keeping its members private is named inside only: a subject shows on lock screens and in lists.
         subject = (desk.renderer.gettext(language, C_("You are invited to join %(program)s")) % {
             "program": program["name"]} if program.get("members_public")
