@@ -255,7 +255,7 @@ async def test_a_coordinator_reviews_a_round_publishes_it_and_steps_in_on_a_pair
                 accepted = await party.post(f"/v1/pairings/{first['id']}/accept")
                 assert accepted.status_code == 200, accepted.text
         await page.goto(f"/console/programs/{program['id']}")
-        await expect(page.locator("#mentorships ~ div table")).to_contain_text(f"A {run}")
+        await expect(page.locator("#mentorships ~ ul.cards")).to_contain_text(f"A {run}")
         await page.goto(f"/console/pairings/{first['id']}")
         await page.get_by_label("Not a good fit").check()
         await page.get_by_label("In your words").fill("They could not find a time to meet")
