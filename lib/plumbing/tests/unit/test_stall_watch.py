@@ -36,7 +36,7 @@ async def test_a_lag_that_cannot_be_measured_is_logged_once_and_its_gauge_of_whe
     from plumbing.metrics import Metrics
 
     partition = TopicPartition("matching.pairings", 0)
-    refusing = {"now": True}
+    refusing, asked = {"now": True}, {"times": 0}
 
     class Admin:
         def __init__(self, **_): ...
@@ -44,6 +44,7 @@ async def test_a_lag_that_cannot_be_measured_is_logged_once_and_its_gauge_of_whe
         async def close(self) -> None: ...
 
         async def list_consumer_group_offsets(self, group):
+            asked["times"] += 1
             if refusing["now"]:
                 raise PermissionError("group authorization failed")
             return {partition: OffsetAndMetadata(40, "")}
@@ -78,7 +79,8 @@ async def test_a_lag_that_cannot_be_measured_is_logged_once_and_its_gauge_of_whe
     watching = asyncio.ensure_future(runtime._watch_consumer(service))
     try:
         await until(lambda: any("could not be measured" in r.getMessage() for r in caplog.records))
-        await asyncio.sleep(0.05)  # a few more failing passes, said no more
+        failed_passes = asked["times"]
+        await until(lambda: asked["times"] >= failed_passes + 3)  # a few more failing passes, said no more
         assert gauge("consumer_lag_measured_at_seconds") == 0
         assert sum("could not be measured" in r.getMessage() for r in caplog.records) == 1
         refusing["now"] = False
