@@ -3552,3 +3552,30 @@ async def test_marking_a_message_read_with_htmx_changes_it_in_place_keeping_focu
     assert f'<a href="/inbox/{notification}" data-focus>Welcome to Demo Chapter</a>' in answer
     assert "Mark as read" not in answer.split("</article>")[0]
     assert '<p id="unread" hx-swap-oob="true">Unread: 1</p>' in answer
+
+
+async def test_a_mentee_paused_until_a_day_reads_until_when_on_their_waitlist_page_as_at_home():
+    services = a_home_with({**A_MENTEE, "paused": True, "paused_until": "2027-01-07T06:00:00+00:00"})
+    services.answers[f"GET /v1/programs/{PROGRAM}/waitlist/{ME}"] = httpx.Response(
+        404, json={"error": {"code": "not_found", "message": "not waiting"}})
+    async with browser(services, ME, timezone="America/Chicago") as page:
+        shown = text_of((await page.get(f"/waitlists/{PROGRAM}")).text)
+    assert "Paused until January 7, 2027: no mentor is proposed to you until then. You keep your place." in shown
+
+
+async def test_a_mentor_who_accepted_a_proposal_reads_that_it_starts_once_their_mentee_accepts():
+    # "You have answered; we are waiting for the other side" did not say what the mentor's yes did.
+    pairing = {"id": PAIRING, "program_id": PROGRAM, "mentee_id": MENTEE, "mentor_id": ME, "pairing_kind": "general",
+               "status": "proposed", "score": 70, "reasons": [], "reason_codes": [], "term_ends_at": None,
+               "last_met_at": None, "confirmed_at": None, "mentee_accepted": False, "mentor_accepted": True,
+               "mentee_renews": False, "mentor_renews": False}
+    services = Services({
+        f"GET /v1/pairings/{PAIRING}": pairing, f"GET /v1/pairings/{PAIRING}/meetings": [],
+        "GET /v1/programs": [{"id": PROGRAM, "name": "Premed circle", "term_months": 6, "cadence_max_days": 60}],
+        f"GET /v1/people/{MENTEE}/as-partner": httpx.Response(404, json={"error": {"code": "not_found",
+                                                                                    "message": "no"}}),
+        f"GET /v1/people/{ME}/enrollments": []})
+    async with browser(services, ME) as page:
+        shown = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
+    assert "You accepted: it starts once your mentee accepts too." in shown
+    assert "we are waiting for the other side" not in shown

@@ -760,7 +760,7 @@ async def waitlist(program_id: UUID, visitor: Person) -> Response:
                                                                   e["pairing_kind"]) for e in mine))
     # A paused mentee is off matching's waitlist (no place) yet enrolled: told why, and how to resume, as at home.
     entries = [{"place": place, "enrollment_id": e["id"], "paused": e.get("paused", False),
-                "paused_because": e.get("paused_because")}
+                "paused_because": e.get("paused_because"), "paused_until": e.get("paused_until")}
                for e, place in zip(mine, places, strict=True) if place or e.get("paused")]
     program = programs.get(str(program_id))
     identity = contact = me = None
