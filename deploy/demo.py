@@ -114,7 +114,7 @@ async def main() -> None:
             # mentors, whom matching could pair with this run's mentee instead of this run's mentor.
             program = (await profiles.post("/v1/programs", json={
                 "name": f"Into Medical School {tag}",
-                "mentee_stages": ["high_school", "undergraduate", "post_baccalaureate"],
+                "mentee_stages": ["undergraduate", "post_baccalaureate"],
                 "mentor_stages": ["medical_student_2", "medical_student_3", "medical_student_4", "resident", "attending"],
                 # Taking part in it says nothing sensitive, so its coordinators let other teams see who does (an
                 # affinity program would keep that to the platform: the default).
@@ -122,6 +122,16 @@ async def main() -> None:
             })).json()
             say("Program defined", f"{program['name']} (pairs form as people register; who takes part is public) "
                                    f"id={program['id']}")
+            # High-school students, most of them minors, have a program of their own: profiles requires one open
+            # to them to vet its mentors and to have both sides accept a pairing.
+            pathway = (await profiles.post("/v1/programs", json={
+                "name": f"Health Careers Pathway {tag}", "mentee_stages": ["high_school"],
+                "mentor_stages": ["undergraduate", "medical_student_1", "medical_student_2", "medical_student_3",
+                                  "medical_student_4", "resident"],
+                "mentor_approval_required": True, "both_must_accept": True,
+            })).json()
+            say("Program defined", f"{pathway['name']} (for high-school students: mentors are approved by a "
+                                   f"coordinator first, and both sides accept a pairing) id={pathway['id']}")
             mentor = (await profiles.post("/v1/people", json={
                 "display_name": "Dr. Ana Reyes", "email": f"ana.reyes.{tag}@example.org", "stage": "resident",
                 "pronouns": "she/her", "specialties": ["emergency_medicine"],

@@ -23,7 +23,8 @@ from plumbing.auth import mint
 
 from bench.faults.http import Balancer
 
-MENTEE_STAGES = ["high_school", "undergraduate", "post_baccalaureate"]
+# No high-school students: a program open to them vets its mentors and has both sides accept, and these pair at once.
+MENTEE_STAGES = ["undergraduate", "post_baccalaureate", "medical_student_1"]
 MENTOR_STAGES = ["medical_student_3", "medical_student_4", "resident", "fellow", "attending"]
 RETRY_DEADLINE = 600.0  # how long an idempotent request (an event registration) is retried
 WAITING_SETTLES = 15.0  # how long a mentee who meant to end their mentorship looks before believing they wait

@@ -12,10 +12,10 @@ async def test_an_erased_mentee_is_forgotten_by_profiles_matching_and_notificati
     suffix = uuid4().hex[:8]
     async with platform.client("profiles") as profiles:
         program = (await profiles.post("/v1/programs", json={
-            "name": f"Erasure {suffix}", "mentee_stages": ["high_school"], "mentor_stages": ["medical_student_2"],
+            "name": f"Erasure {suffix}", "mentee_stages": ["undergraduate"], "mentor_stages": ["medical_student_2"],
         })).json()
         people = {}
-        for role, stage in (("mentor", "medical_student_2"), ("mentee", "high_school")):
+        for role, stage in (("mentor", "medical_student_2"), ("mentee", "undergraduate")):
             people[role] = (await profiles.post("/v1/people", json={
                 "display_name": f"{role} {suffix}", "email": f"{role}.{suffix}@example.org", "stage": stage,
                 "specialties": ["pediatrics"]})).json()

@@ -33,10 +33,10 @@ async def test_after_erasure_nothing_of_the_person_is_readable_on_the_restricted
     new_address = f"ysolde.new.{suffix}@example.org"
     async with platform.client("profiles") as profiles:
         program = (await profiles.post("/v1/programs", json={
-            "name": f"Sealed {suffix}", "mentee_stages": ["high_school"], "mentor_stages": ["medical_student_2"],
+            "name": f"Sealed {suffix}", "mentee_stages": ["undergraduate"], "mentor_stages": ["medical_student_2"],
         })).json()
         people = {}
-        for role, name, stage in (("mentor", "Quillon", "medical_student_2"), ("mentee", "Ysolde", "high_school")):
+        for role, name, stage in (("mentor", "Quillon", "medical_student_2"), ("mentee", "Ysolde", "undergraduate")):
             people[role] = (await profiles.post("/v1/people", json={
                 "display_name": f"{name} Okonkwo-{suffix}", "email": f"{name.lower()}.{suffix}@example.org",
                 "stage": stage, "languages": ["ht"] if role == "mentee" else []})).json()

@@ -129,7 +129,7 @@ async def _world(platform: Platform, run: str) -> dict[str, Any]:
         chapter = (await profiles.post("/v1/chapters", json={"name": f"Chicago {run}",
                                                               "timezone": "America/Chicago"})).json()
         program = (await profiles.post("/v1/programs", json={
-            "name": f"Into Medical School {run}", "mentee_stages": ["high_school", "undergraduate"],
+            "name": f"Into Medical School {run}", "mentee_stages": ["undergraduate", "post_baccalaureate"],
             "mentor_stages": ["medical_student_3", "resident", "attending"], "pairing_mode": "on_registration",
             "both_must_accept": True, "cadence_min_days": 30, "cadence_max_days": 60})).json()
         mentor_email = f"ana.{run}@example.org"

@@ -618,3 +618,31 @@ async def test_the_program_list_says_where_both_sides_accept_each_pair_and_mento
         listed = " ".join((await page.get("/console/programs")).text.split())
     assert "Pairs form in rounds you run and review. Both sides accept each pair before it starts. Mentors are " \
            "approved before anyone is proposed to them." in listed
+
+
+async def test_a_program_for_high_school_students_is_asked_to_vet_its_mentors_and_have_both_accept_before_profiles_is(
+        world):
+    s = world["s"]
+    minors = {**FULL, "mentee_stages": ["high_school", "undergraduate"]}
+    del minors["mentor_approval_required"], minors["both_must_accept"]
+    async with as_(world, "admin")[0] as page:
+        refused = await page.post("/console/programs", data=minors)
+    assert refused.status_code == 422 and not s.calls_to("profiles", "POST", "/v1/programs")
+    assert field_error(refused.text, "mentor_approval_required") == (
+        "A program open to high-school students reviews its mentors first: tick this, or take high-school students "
+        "out of its mentees.")
+    assert field_error(refused.text, "both_must_accept") == (
+        "A program open to high-school students asks both sides to accept each pair: tick this, or take high-school "
+        "students out of its mentees.")
+    controls = {c["name"]: c for c in Controls(the_form(refused.text, "/console/programs")).controls}
+    assert controls["both_must_accept"]["invalid"]
+    assert "both_must_accept-error" in controls["both_must_accept"]["describedby"]
+
+
+async def test_profiles_refusing_a_safeguard_switched_off_is_worded_next_to_it(world):
+    world["s"].refuse[("PATCH", f"/v1/programs/{world['program']['id']}")] = (
+        422, "invalid", "both_must_accept", "a program open to high-school students asks both sides to accept")
+    async with as_(world, "admin")[0] as page:
+        refused = await page.post(settings(world), data={**FULL, "both_must_accept": ""})
+    assert refused.status_code == 422
+    assert field_error(refused.text, "both_must_accept").startswith("A program open to high-school students asks")

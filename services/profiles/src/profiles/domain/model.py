@@ -141,6 +141,15 @@ class Program:
             raise Invalid("a one-to-one program has no group size", field="group_size")
         if not self.pairing_kinds or len(set(self.pairing_kinds)) != len(self.pairing_kinds):
             raise Invalid("name each kind of pairing the program offers once", field="pairing_kinds")
+        if TrainingStage.HIGH_SCHOOL in self.mentee_stages:
+            # Most high-school students are minors: none is put in touch with an adult nobody has vetted, nor with
+            # one she has not accepted herself (her name and address reach a mentor only once both have).
+            if not self.mentor_approval_required:
+                raise Invalid("a program open to high-school students reviews its mentors before they take part",
+                              field="mentor_approval_required")
+            if not self.both_must_accept:
+                raise Invalid("a program open to high-school students asks both sides to accept a pairing",
+                              field="both_must_accept")
 
     def eligible_stages(self, role: Role) -> list[TrainingStage]:
         return self.mentee_stages if role is Role.MENTEE else self.mentor_stages

@@ -130,9 +130,13 @@ class ProgramIn(Strict):
     format: ProgramFormat = "one_to_one"
     group_size: int | None = Field(default=None, ge=2, le=50)
     pairing_mode: PairingMode = "on_registration"
-    both_must_accept: bool = False
+    both_must_accept: bool = Field(
+        default=False, description="Whether mentee and mentor each accept a pairing before it starts; required (a 422 "
+                                   "naming it otherwise) while the mentees include high-school students")
     pair_cap: int | None = Field(default=None, ge=1, le=100_000)
-    mentor_approval_required: bool = False
+    mentor_approval_required: bool = Field(
+        default=False, description="Whether a coordinator approves each mentor before anyone is proposed to them; "
+                                   "required (a 422 naming it otherwise) while the mentees include high-school students")
     minimum_score: int = Field(default=0, ge=0, le=100)
     pairing_kinds: list[PairingKind] = Field(
         default_factory=lambda: [PairingKind.GENERAL], min_length=1,

@@ -167,6 +167,13 @@ PROGRAM_PROBLEMS = {
     "minimum_score": C_("Give a minimum fit score: a whole number from 0 to 100."),
     "pairing_kinds": C_("Choose at least one kind of mentorship."),
 }
+# profiles' rule for a program open to high-school students (most are minors), said next to the setting it needs.
+FOR_MINORS = {
+    "mentor_approval_required": C_("A program open to high-school students reviews its mentors first: tick this, "
+                                   "or take high-school students out of its mentees."),
+    "both_must_accept": C_("A program open to high-school students asks both sides to accept each pair: tick this, "
+                           "or take high-school students out of its mentees."),
+}
 # What an event's field needs, when it is missing or events refuses it as malformed (`invalid_request`).
 EVENT_PROBLEMS = {
     "title": C_("Give the event a title."),
@@ -591,6 +598,8 @@ DONE = {
                           "not."),
     "attendance_recorded": C_("Their attendance is recorded."),
     "registrant_removed": C_("The person is removed and told by email."),
+    "seat_released": C_("The seat is free, and the person who held it is told by email why. Give it to someone "
+                        "waiting who has come."),
     "registration_closed": C_("Registration is closed: nobody else can register. Those registered keep their "
                               "places; to open it again, move its deadline on (Edit)."),
     "granted": C_("The role is granted."),

@@ -94,6 +94,8 @@ def _read(posted: FormData, program: dict | None = None) -> tuple[dict[str, Any]
             body[name] = int(typed.replace(",", ""))
         else:  # not a whole number, out of profiles' range, or a group program's size left empty
             problems[name] = labels.PROGRAM_PROBLEMS[name]
+    if "high_school" in values["mentee_stages"]:
+        problems.update({name: labels.FOR_MINORS[name] for name in YES_OR_NO if not values[name]})
     fewest, most = body.get("cadence_min_days"), body.get("cadence_max_days")
     if "cadence_max_days" not in problems and fewest is not None and most is not None and most < fewest:
         problems["cadence_max_days"] = labels.PROGRAM_RULES["cadence_max_days"]
@@ -125,6 +127,8 @@ def _service_problem(desk: Desk, error: ServiceError) -> dict[str, str]:
         if known := [f for f in labels.PROGRAM_PROBLEMS if f in named]:
             return {f: desk._(labels.PROGRAM_PROBLEMS[f]) for f in known}
     field = (error.field or "").split(".")[0]
+    if field in labels.FOR_MINORS and error.code == "invalid":
+        return {field: desk._(labels.FOR_MINORS[field])}
     if field == "members_public":
         return {field: desk.error_words(error) if error.code == "invalid_request" else desk._(labels.MEMBERS_FIXED)}
     if field in labels.PROGRAM_PROBLEMS:

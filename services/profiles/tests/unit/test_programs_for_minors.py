@@ -1,0 +1,61 @@
+"""A program whose mentees include high-school students, most of them minors, never puts one in touch with an adult
+nobody has vetted or she has not accepted: it reviews its mentors first and asks both sides to accept a pairing."""
+
+import pytest
+from mentorship_contracts.vocabulary import TrainingStage as S
+from profiles.domain import commands
+from profiles.domain.model import Invalid
+from profiles.service_layer import handlers
+
+from .conftest import STAFF, anyone
+
+SAFEGUARDED = {"mentor_approval_required": True, "both_must_accept": True}
+
+
+def for_high_school(chapter, **rules) -> commands.DefineProgram:
+    return commands.DefineProgram(name="Health Careers Pathway", chapter_id=chapter.id,
+                                  mentee_stages=[S.HIGH_SCHOOL, S.UNDERGRADUATE], mentor_stages=[S.RESIDENT], **rules)
+
+
+@pytest.mark.parametrize("missing", sorted(SAFEGUARDED))
+async def test_a_program_for_high_school_students_is_not_defined_without_vetting_mentors_and_both_accepting(
+        uow, chapter, missing):
+    published = len(uow.published)
+    with pytest.raises(Invalid) as refused:
+        await handlers.define_program(for_high_school(chapter, **{**SAFEGUARDED, missing: False}), STAFF, uow)
+
+    assert refused.value.field == missing and "high-school" in str(refused.value)
+    assert len(uow.published) == published
+
+
+async def test_a_program_for_high_school_students_that_vets_its_mentors_and_asks_both_to_accept_is_defined(
+        uow, chapter):
+    program = await handlers.define_program(for_high_school(chapter, **SAFEGUARDED), STAFF, uow)
+
+    assert program.mentor_approval_required and program.both_must_accept
+
+
+@pytest.mark.parametrize("change", [{"both_must_accept": False}, {"mentor_approval_required": False}])
+async def test_neither_safeguard_is_switched_off_later_while_the_program_takes_high_school_students(
+        uow, chapter, change):
+    program = await handlers.define_program(for_high_school(chapter, **SAFEGUARDED), STAFF, uow)
+
+    with pytest.raises(Invalid) as refused:
+        await handlers.change_program(commands.ChangeProgram(program.id, change), STAFF, uow, anyone)
+
+    assert refused.value.field == next(iter(change))
+    assert (await uow.programs.get(program.id)).both_must_accept
+
+
+async def test_a_program_opened_to_high_school_students_later_needs_both_safeguards_first(uow, chapter):
+    program = await handlers.define_program(commands.DefineProgram(
+        name="Pre-med Circle", chapter_id=chapter.id, mentee_stages=[S.UNDERGRADUATE], mentor_stages=[S.RESIDENT]),
+        STAFF, uow)
+
+    with pytest.raises(Invalid):
+        await handlers.change_program(commands.ChangeProgram(
+            program.id, {"mentee_stages": [S.HIGH_SCHOOL, S.UNDERGRADUATE]}), STAFF, uow, anyone)
+    changed = await handlers.change_program(commands.ChangeProgram(
+        program.id, {"mentee_stages": [S.HIGH_SCHOOL, S.UNDERGRADUATE], **SAFEGUARDED}), STAFF, uow, anyone)
+
+    assert S.HIGH_SCHOOL in changed.mentee_stages
