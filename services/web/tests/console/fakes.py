@@ -738,9 +738,9 @@ class Services:
                         if r["status"] == "confirmed" and r.get("attended") is None:
                             r["attended"] = r.get("checked_in_at") is not None
                 if rest == "/cancel":  # as events: every registration still active is cancelled with the event,
-                    for r in roster:   # which its roster says as it says one its registrant cancelled ("cancelled")
+                    for r in roster:   # its roster saying by whom
                         if r["status"] in ("confirmed", "waitlisted"):
-                            r.update(status="cancelled", waitlist_position=None)
+                            r.update(status="cancelled", waitlist_position=None, cancelled_by="event_cancelled")
                 return event
             if rest == "/registrations":
                 return {"counts": {"confirmed": sum(r["status"] == "confirmed" for r in roster)},

@@ -187,3 +187,52 @@ async def test_a_seat_given_with_htmx_answers_the_whole_list_so_no_one_else_is_s
     assert f'id="p-{dana["id"]}"' not in listed, "no seat is left to give Dana: the unsearched list lists nobody waiting"
     assert listed.count("data-focus") == 1
     assert '<p id="seats" hx-swap-oob="true">No seat is free. 1 person is waiting for a seat.</p>' in listed
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "without javascript"])
+async def test_once_begun_and_full_a_seat_whose_holder_has_not_come_is_released_at_the_door_for_someone_waiting(
+        world, htmx):
+    # The page said a seat could be given here but offered no way to free one: the coordinator had to leave for the
+    # event's page, find "Remove" and type a reason, on a phone, at the door.
+    s, event, mentor, cleo = world["s"], begun(world, seats_free=0), world["mentor"], world["waiting"]
+    action = f"/console/events/{event['id']}/check-in/{mentor['id']}/release"
+    async with as_(world, "coordinator")[0] as page:
+        listed = (await page.get(f"/console/events/{event['id']}/check-in")).text
+        answer = await page.post(action, data={"csrf": CSRF, "q": "", "reason": "You had not arrived."},
+                                 headers={"hx-request": "true"} if htmx else {})
+        after = (await page.get(f"/console/events/{event['id']}/check-in", params={"q": "cleo"})).text
+
+    assert "Release Dr. Ana Reyes's seat…" in row_of(listed, mentor) and f'action="{action}"' in listed
+    assert "so your seat was given to someone waiting" in row_of(listed, mentor)  # a reason offered, to edit
+    assert [(c.method, c.path, c.body) for c in s.calls_to("events") if c.method != "GET"] == [
+        ("POST", f"/v1/events/{event['id']}/registrations/{mentor['id']}/remove", {"reason": "You had not arrived."})]
+    if htmx:
+        assert answer.headers["hx-retarget"] == "#check-in-list"
+        assert '<p id="seats" hx-swap-oob="true">1 seat is free. 1 person is waiting for a seat.</p>' in answer.text
+        assert ">Give Cleo Waiting a free seat and check them in</button>" in answer.text
+        assert "data-focus" in row_of(answer.text, cleo) and answer.text.count("data-focus") == 1
+    else:
+        assert answer.status_code == 303 and "done=seat_released" in answer.headers["location"]
+    assert ">Give Cleo Waiting a free seat and check them in</button>" in row_of(after, cleo)
+
+
+async def test_a_seat_is_not_offered_for_release_before_the_event_begins_or_while_nobody_waits(world):
+    event, mentor = world["event"], world["mentor"]
+    starts = datetime.now(UTC) + timedelta(hours=2)
+    event.update(starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=2)).isoformat())
+    world["s"].open_check_in(event)
+    async with as_(world, "coordinator")[0] as page:
+        before = (await page.get(f"/console/events/{event['id']}/check-in")).text
+        begun(world, seats_free=0)
+        world["s"].roster[event["id"]] = [r for r in world["s"].roster[event["id"]] if r["status"] != "waitlisted"]
+        nobody_waits = (await page.get(f"/console/events/{event['id']}/check-in")).text
+    assert "Release" not in row_of(before, mentor) and "Release" not in row_of(nobody_waits, mentor)
+
+
+async def test_releasing_a_seat_without_a_reason_asks_for_one_and_removes_nobody(world):
+    s, event, mentor = world["s"], begun(world, seats_free=0), world["mentor"]
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/events/{event['id']}/check-in/{mentor['id']}/release",
+                                  data={"csrf": CSRF, "reason": "  "})
+    assert refused.status_code == 422 and "Give a reason." in row_of(refused.text, mentor)
+    assert not [c for c in s.calls_to("events") if c.method != "GET"]

@@ -70,9 +70,9 @@ async def test_the_attendance_file_of_an_event_held_says_those_who_waited_waited
 
 @pytest.mark.parametrize("language, said, heading, each", [
     ("en", "The event is cancelled. 3 people had registered: whoever still had a seat or was waiting then was told "
-           "by email.", "Who had registered", "Registration cancelled"),
+           "by email.", "Who had registered", "Told of the cancellation by email"),
     ("es", "El evento está cancelado. Se habían inscrito 3 personas: a quien todavía tenía lugar o esperaba se le "
-           "avisó por correo.", "Quién se había inscrito", "Inscripción cancelada")])
+           "avisó por correo.", "Quién se había inscrito", "Se le avisó de la cancelación por correo")])
 async def test_a_cancelled_events_page_says_it_was_cancelled_and_who_had_registered_not_that_they_cancelled(
         world, language, said, heading, each):
     event, mentee, waiting = world["event"], world["mentee"], world["waiting"]
@@ -97,6 +97,31 @@ async def test_a_cancelled_events_page_shows_the_message_its_registrants_were_se
                         data={"csrf": CSRF, "note": "The speaker is away.\nSee you on 3 March."})
         text = html.unescape((await page.get(f"/console/events/{event['id']}")).text)
     assert said in text and "The speaker is away.<br>See you on 3 March." in text
+
+
+@pytest.mark.parametrize("language, told, before", [
+    ("en", "Told of the cancellation by email", "Had cancelled before: not told of the cancellation"),
+    ("es", "Se le avisó de la cancelación por correo", "Había cancelado antes: no se le avisó de la cancelación")])
+async def test_a_cancelled_events_page_says_who_was_told_and_who_had_cancelled_before_and_was_not(
+        world, language, told, before):
+    # Every row read "Registration cancelled": the coordinator could not answer "did you tell her?".
+    s, event, mentee, mentor = world["s"], world["event"], world["mentee"], world["mentor"]
+    next(r for r in s.roster[event["id"]] if r["person_id"] == mentor["id"]).update(status="cancelled",
+                                                                                    cancelled_by="registrant")
+    async with as_(world, "coordinator", language)[0] as page:
+        await page.post(f"/console/events/{event['id']}/cancel", data={"csrf": CSRF})
+        text = html.unescape((await page.get(f"/console/events/{event['id']}")).text)
+    assert said_of(text, f"other-{mentee['id']}") == told
+    assert said_of(text, f"other-{mentor['id']}") == before
+
+
+async def test_a_published_events_page_says_where_and_until_when_for_the_door(world):
+    event = world["event"]
+    event.update(state="published", location="Hall C (West Wing)", is_virtual=False)
+    async with as_(world, "coordinator")[0] as page:
+        text = html.unescape((await page.get(f"/console/events/{event['id']}")).text)
+    facts = dict(re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", text))
+    assert facts["Where"] == "Hall C (West Wing)" and "–" in facts["When"]
 
 
 async def test_someone_an_organiser_removed_before_the_event_was_cancelled_still_reads_as_removed(world):

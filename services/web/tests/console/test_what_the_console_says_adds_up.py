@@ -248,3 +248,20 @@ async def test_on_a_390_pixel_phone_the_emails_page_with_none_listed_and_a_progr
             assert lines <= 5
         finally:
             await context.close()
+
+
+async def test_a_published_round_whose_mentee_was_erased_since_still_counts_the_pair_it_proposed(world):
+    # Its page said "Published: nothing was proposed · Pairs proposed 0 · Everyone waiting got a mentor" when its
+    # rounds list said "1 pair proposed": matching drops an erased person's pairs from the round's list.
+    r = world["s"].rounds[ROUND]
+    r.update(status="published", paired=1, unpaired_count=1, total_score=87, pairs=[], unpaired=[], skipped=[])
+    program = world["program"]["id"]
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(f"/console/rounds/{ROUND}")).text
+        rounds = words_of((await page.get(f"/console/programs/{program}/rounds")).text)
+    totals = re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", text)
+    assert ("Pairs proposed", "1") in totals and ("Unpaired", "1") in totals and ("Total score", "87") in totals
+    shown = words_of(text)
+    assert "Published: nothing was proposed" not in shown and "Everyone waiting got a mentor" not in shown
+    assert "People of this round have since been erased: what they took part in is counted here and not listed" in shown
+    assert "1 pair proposed · 1 unpaired" in rounds

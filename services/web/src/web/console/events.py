@@ -769,8 +769,8 @@ def _door(event: dict, seated: int) -> str:
 
 
 @router.get("/events/{event_id}/check-in")
-async def check_in_page(event_id: UUID, desk: Console, q: str = "") -> Response:
-    return await _check_in_page(desk, event_id, q[:100])
+async def check_in_page(event_id: UUID, desk: Console, q: str = "", done: str | None = None) -> Response:
+    return await _check_in_page(desk, event_id, q[:100], done=done)
 
 
 @router.post("/events/{event_id}/check-in/{person_id}")
@@ -819,6 +819,37 @@ async def check_in(event_id: UUID, person_id: UUID, desk: Console, posted: Form)
         return await _check_in_page(desk, event_id, q, 409, errors={str(person_id): error})
     return desk.redirect(f"/console/events/{event_id}/check-in" + (f"?{urlencode({'q': q})}" if q else "")
                          + f"#p-{person_id}")
+
+
+@router.post("/events/{event_id}/check-in/{person_id}/release")
+async def release_seat(event_id: UUID, person_id: UUID, desk: Console, posted: Form) -> Response:
+    """Once the event has begun, full, with people waiting: a seated registrant who has not come is taken off the
+    roster (told why, in the words given), so that the seat can be given to someone waiting who has. Answered with the
+    whole list, as a seat given is: every row waiting may now be given it."""
+    q = text(posted, "q", 100)
+    reason = text(posted, "reason")
+    error = None
+    if not reason:
+        error = desk.error_words("reason_required")
+    else:
+        try:
+            await desk.api.call("events", "POST", f"/v1/events/{event_id}/registrations/{person_id}/remove",
+                                desk.staff, json={"reason": reason})
+        except ServiceError as failed:
+            if not _refused(failed) and failed.code != "profiles_unavailable":
+                raise
+            error = await _refusal(desk, failed, event_id)
+    if desk.request.headers.get("hx-request") == "true":
+        listing = await _check_in_list(desk, event_id, q)
+        # Released, their row is gone: focus goes to the first waiting, whose row now offers the seat.
+        focused = str(person_id) if error or not listing["first_waiting"] else listing["first_waiting"]
+        listed = desk.render("console/_check_in_list_answer.html", focused=focused,
+                             errors={str(person_id): error} if error else {}, **listing)
+        listed.headers.update({"HX-Retarget": "#check-in-list", "HX-Reswap": "outerHTML"})
+        return listed
+    if error:
+        return await _check_in_page(desk, event_id, q, 422, errors={str(person_id): error})
+    return desk.redirect(f"/console/events/{event_id}/check-in?" + urlencode({"q": q, "done": "seat_released"}))
 
 
 @router.get("/events/{event_id}/attendance.csv")

@@ -275,12 +275,19 @@ async def _round_page(desk: Desk, round_id: UUID, status: int = 200, **context: 
     left_out = {(s["mentee_id"], s["mentor_id"]) for s in found.get("skipped") or ()}
     shown = [p for p in pairs if (p["mentee_id"], p["mentor_id"]) not in left_out]
     unprofiled = (found.get("unpaired_reasons") or {}).get("no_matching_profile") or 0
+    unpaired_count = len(unpaired) + len(pairs) - len(shown) + unprofiled
+    # A published round's figures are matching's, as its list of rounds says them: a person erased since takes
+    # their pairs and places out of what is listed, not out of what the round did (they are counted, never named).
+    erased = {"pairs": 0, "unpaired": 0}
+    if found.get("status") == "published" and found.get("paired") is not None:
+        erased["pairs"] = max(0, found["paired"] - len(shown))
+        erased["unpaired"] = max(0, (found.get("unpaired_count") or 0) - unpaired_count)
+        unpaired_count += erased["unpaired"]
     if context.get("done") == "round_started" and found.get("status") not in ("queued", "running"):
         context["done"] = None  # the page reloaded once the round finished: "it is running" would be stale
     template = "console/_round_progress.html" if context.get("partial") else "console/round.html"
     return desk.render(template, status, round=found, program=program, pairs=shown, unpaired=unpaired,
-                       unpaired_count=len(unpaired) + len(pairs) - len(shown) + unprofiled, unprofiled=unprofiled,
-                       names=names, **context)
+                       unpaired_count=unpaired_count, unprofiled=unprofiled, erased=erased, names=names, **context)
 
 
 @router.get("/rounds/{round_id}")
