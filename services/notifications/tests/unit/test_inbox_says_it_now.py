@@ -183,7 +183,7 @@ async def test_a_message_about_a_registration_cancelled_since_says_its_subject_i
 
     day = Reader.of({"language": "es", "timezone": "America/Chicago"}).day(starts, ZoneInfo("America/Chicago"))
     subjects = await listed(uow, ana)
-    assert subjects["registration_confirmed"] == f"Te inscribiste en un evento del {day}"
+    assert subjects["registration_confirmed"] == f"Te inscribiste en un evento para el {day}"
     assert subjects == await opened(uow, ana)
     confirmed = next(item for item in await listed_whole(uow, ana) if item["kind"] == "registration_confirmed")
     message = await views.inbox_message(uow, ana, confirmed["id"], POLICY, datetime.now(UTC), COMPOSER)

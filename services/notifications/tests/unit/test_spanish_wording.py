@@ -9,6 +9,7 @@ from uuid import uuid4
 
 import pytest
 from babel.messages.pofile import read_po
+from mentorship_contracts import events as ev
 from mentorship_contracts import matching as ma
 from mentorship_contracts import profiles as pr
 from notifications.adapters.i18n import LOCALE_DIR
@@ -69,6 +70,19 @@ async def test_an_event_that_changed_is_said_in_spanish_as_people_say_it():
 
     [told] = await sent(uow)
     assert "Cambió Personal statements, el evento en el que te inscribiste." in told.text
+
+
+async def test_a_registration_for_a_private_event_reads_in_spanish_as_being_registered_for_its_day():
+    # "Te inscribiste en un evento del jueves…" read oddly: one registers "para el jueves".
+    uow = new_uow()
+    sam = await person(uow, "Sam Okafor", language="es")
+    event = workshop(NOW + timedelta(hours=29))
+    await handlers.event_published(event, uow)
+    await handlers.registration_confirmed(ev.PrivateRegistrationConfirmed(
+        registration_id=uuid4(), scheduled_event_id=event.scheduled_event_id, chapter_id=None, person_id=sam), uow)
+
+    [told] = await sent(uow)
+    assert told.subject == "Te inscribiste en un evento para el jueves, 4 de marzo de 2027"
 
 
 def test_no_spanish_message_speaks_of_a_wait_without_its_list_nor_of_a_bare_number():

@@ -971,6 +971,10 @@ class _Composer:
             said.append(self._mentee_rests() if self.c.get("goals_met") else self._mentee_stays())
         else:
             said.append(_("Thank you for the time you gave."))
+            # Neither their capacity nor a pause is known here: hence "if you have room".
+            if self.c.get("room_freed") and not self.mentees_choose:
+                said.append(_("If you have room, we may propose another mentee to you; to take no one new for now, "
+                              "pause from your home page."))
         # Either side may tell how an ended mentorship went, as of one completed (`feedback_request`).
         said.append(_("Please tell us how it went: your feedback shapes the next pairings."))
         # The button asks for feedback; a mentee who chooses their mentor also needs the way to the next one.
@@ -1133,8 +1137,12 @@ class _Composer:
                                                "everyone at once, and we will email you as soon as one pairs you.")],
                            action=Action(_("See the program"),
                                          self.links.to("waitlist", program_id=self.id("program_id"))))
-        not_yet = (_("We have not yet found you a mentor in %(program)s for %(kind)s mentoring.") if values["kind"]
-                   else _("We have not yet found you a mentor in %(program)s.")) % values
+        if self.c.get("after_pairing_id"):  # back after a pairing closed: they had a mentor, or one proposed
+            not_yet = (_("We are looking for another mentor for you in %(program)s for %(kind)s mentoring.")
+                       if values["kind"] else _("We are looking for another mentor for you in %(program)s.")) % values
+        else:
+            not_yet = (_("We have not yet found you a mentor in %(program)s for %(kind)s mentoring.") if values["kind"]
+                       else _("We have not yet found you a mentor in %(program)s.")) % values
         return Message(self.about_program(_("You are on the waitlist for %(program)s: position %(position)s"),
                                           _("You are on the waitlist for a mentor: position %(position)s"),
                                           position=values["position"]),
