@@ -5,9 +5,11 @@ reports of a chapter for its coordinators only, national events for administrato
 import asyncio
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
+from events.adapters.repository import PostgresRegistrations
+from events.domain.model import attendance_counts
 from mentorship_contracts import decode
 from mentorship_contracts.profiles import PersonRegisteredV2
 from mentorship_contracts.vocabulary import TrainingStage
@@ -212,6 +214,69 @@ async def test_once_begun_a_freed_seat_goes_to_one_waiting_at_the_door_and_phone
     assert [(m["event_type"].removeprefix("events."), m["person_id"]) for m in messages[5:]] == [
         ("registration_cancelled", str(late)), ("registration_promoted", given["person_id"])]
     assert messages[6]["schema_version"] == 2
+
+
+async def test_the_roster_of_a_cancelled_event_tells_who_cancelled_themselves_from_who_was_told_of_its_cancellation(
+        events_api):
+    async with events_api.client() as admin:
+        event = (await admin.post("/v1/events", json=event_body(kind="career_fair", capacity=5))).json()
+        await admin.post(f"/v1/events/{event['id']}/publish")
+        left, removed, told = uuid4(), uuid4(), uuid4()
+        for person in (left, removed, told):
+            await registered(admin, event["id"], person)
+        async with events_api.client("participant", person_id=left) as themselves:
+            assert (await themselves.delete(f"/v1/events/{event['id']}/registrations/{left}")).status_code == 200
+        await admin.post(f"/v1/events/{event['id']}/registrations/{removed}/remove", json={"reason": REASON})
+        before = (await admin.get(f"/v1/events/{event['id']}/registrations")).json()["registrations"]
+        assert (await admin.post(f"/v1/events/{event['id']}/cancel", json={})).status_code == 200
+
+        roster = (await admin.get(f"/v1/events/{event['id']}/registrations")).json()["registrations"]
+
+    assert [r["cancelled_by"] for r in before] == ["registrant", "organiser", None]
+    assert [(r["person_id"], r["status"], r["cancelled_by"]) for r in roster] == [
+        (str(left), "cancelled", "registrant"), (str(removed), "removed", "organiser"),
+        (str(told), "cancelled", "event_cancelled")]
+
+
+async def test_a_no_show_removed_at_the_door_is_counted_absent_and_the_database_counts_as_the_domain_does(
+        events_api):
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=10)
+    async with events_api.client() as admin:
+        # National (anyone registers); it begins during the test, check-in open already.
+        event = (await admin.post("/v1/events", json=event_body(
+            capacity=4, starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=2)).isoformat(),
+            registration_deadline=starts.isoformat()))).json()
+        await admin.post(f"/v1/events/{event['id']}/publish")
+        early, arrived, absent, changed_mind, waiting = people = [uuid4() for _ in range(5)]
+        for person in people:
+            await registered(admin, event["id"], person)
+        registrations = f"/v1/events/{event['id']}/registrations"
+        # Before it begins: a removal (the seat goes to the one waiting), a check-in, and someone recorded absent who
+        # then cancels themselves.
+        await admin.post(f"{registrations}/{early}/remove", json={"reason": REASON})
+        await admin.post(f"/v1/events/{event['id']}/check-ins", json={"person_id": str(arrived)})
+        attendance = f"/v1/events/{event['id']}/attendance"
+        await admin.post(attendance, json={"person_id": str(changed_mind), "attended": False})
+        async with events_api.client("participant", person_id=changed_mind) as themselves:
+            assert (await themselves.delete(f"{registrations}/{changed_mind}")).status_code == 200
+        await eventually(lambda: datetime.now(UTC) > starts, timeout=30, what="the event to begin")
+        # Begun, every seat taken: the one not come makes way; so does one who came, and left.
+        for person in (absent, arrived):
+            removed = await admin.post(f"{registrations}/{person}/remove", json={"reason": REASON})
+            assert removed.status_code == 200, removed.text
+        await admin.post(attendance, json={"person_id": str(waiting), "attended": True})
+
+        roster = (await admin.get(registrations)).json()["registrations"]
+
+    assert [(r["person_id"], r["status"], r["cancelled_by"], r["attended"]) for r in roster] == [
+        (str(early), "removed", "organiser", None), (str(arrived), "removed", "organiser", None),
+        (str(absent), "removed", "organiser", False), (str(changed_mind), "cancelled", "registrant", False),
+        (str(waiting), "confirmed", None, True)]
+    async with events_api.app.state.service.pool.acquire() as conn:
+        repository = PostgresRegistrations(conn)
+        [counted] = [counts for event_id, _, counts in await repository.attendance(None)
+                     if str(event_id) == event["id"]]
+        assert counted == attendance_counts(await repository.of_event(UUID(event["id"]))) == (5, 1, 1, 3)
 
 
 async def test_the_attendance_lines_give_each_waiting_registrant_their_place_on_the_waitlist(events_api):

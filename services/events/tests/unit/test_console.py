@@ -313,6 +313,43 @@ async def test_an_organiser_still_removes_a_registrant_checked_in_and_one_not_ch
     assert (removed.roster_status, cancelled.roster_status) == ("removed", "cancelled")
 
 
+async def test_a_seated_registrant_removed_at_the_door_without_having_come_is_recorded_absent_and_told_as_before(
+        uow, emitted):
+    event = await at_the_door(uow, capacity=1, attendees_public=True)
+    seated, here = await registered(uow, event, 2)
+    begun(uow, event)
+
+    removed = await handlers.remove_registrant(
+        commands.RemoveRegistrant(event.id, seated.person_id, "Did not come; the seat went to someone at the door"),
+        COORDINATOR, uow)
+
+    assert (removed.roster_status, removed.attended) == ("removed", False)
+    assert [e.attended for e in await handlers.attendance(event.id, COORDINATOR, uow)] == [False, None]
+    # Told as any removal is; no attendance is published of a registration that is cancelled.
+    [cancelled] = emitted(contract.RegistrationCancelled)
+    assert (cancelled.person_id, cancelled.cancelled_by, cancelled.removed_by_organiser) == (
+        seated.person_id, "organiser", True)
+    assert emitted(contract.AttendanceRecorded) == []
+    assert (await uow.registrations.active(event.id, here.person_id)).status == Status.WAITLISTED
+
+
+async def test_the_roster_of_a_cancelled_event_says_who_cancelled_each_registration(uow):
+    event = await published(uow, capacity=3)
+    left, removed, told = await registered(uow, event, 3)
+    await handlers.cancel_registration(commands.CancelRegistration(event.id, left.person_id), uow)
+    await handlers.remove_registrant(commands.RemoveRegistrant(event.id, removed.person_id, "Wrong chapter"),
+                                     COORDINATOR, uow)
+    before = [RosterEntry.of(r).cancelled_by for r in await handlers.roster(event.id, COORDINATOR, uow)]
+    await handlers.cancel_event(commands.CancelEvent(event.id, "organiser_cancelled"), COORDINATOR, uow)
+
+    roster = [RosterEntry.of(r) for r in await handlers.roster(event.id, COORDINATOR, uow)]
+
+    assert before == ["registrant", "organiser", None]  # null while not cancelled
+    assert [(e.person_id, e.status, e.cancelled_by) for e in roster] == [
+        (left.person_id, "cancelled", "registrant"), (removed.person_id, "removed", "organiser"),
+        (told.person_id, "cancelled", "event_cancelled")]
+
+
 async def test_the_attendance_export_lists_each_person_once_by_the_registration_they_hold_now(uow):
     event = await published(uow, capacity=2)
     again, other = await registered(uow, event, 2)

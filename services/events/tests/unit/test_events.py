@@ -15,6 +15,7 @@ from events.domain.model import (
     ScheduledEvent,
     Status,
     WrongState,
+    attendance_counts,
     tally,
     waitlist_positions,
 )
@@ -136,6 +137,65 @@ def test_coordinators_see_counts_no_shows_and_waitlist_places():
     registrations = [came, absent, cancelled, first, second]
     assert tally(registrations) == {"confirmed": 2, "waitlisted": 2, "cancelled": 1, "attended": 1, "no_shows": 1}
     assert waitlist_positions(registrations) == {first.id: 1, second.id: 2}
+
+
+def test_a_seated_registrant_removed_once_the_event_has_begun_without_having_come_is_recorded_as_absent():
+    fair = event()
+    fair.publish()
+    absent = Registration.new(fair.id, uuid4(), Status.CONFIRMED)
+
+    absent.remove("Seat given to someone at the door", fair, START + timedelta(minutes=20))
+
+    assert (absent.status, absent.roster_status, absent.attended) == (Status.CANCELLED, "removed", False)
+
+
+def _checked_in(fair: ScheduledEvent) -> Registration:
+    seated = Registration.new(fair.id, uuid4(), Status.CONFIRMED)
+    seated.check_in(fair, START - timedelta(hours=1))
+    return seated
+
+
+def _recorded_as_came(fair: ScheduledEvent) -> Registration:
+    seated = Registration.new(fair.id, uuid4(), Status.CONFIRMED)
+    seated.record_attendance(fair, True, START - timedelta(hours=1))
+    return seated
+
+
+@pytest.mark.parametrize(("registrant", "removed_at", "attended"), [
+    (lambda fair: Registration.new(fair.id, uuid4(), Status.CONFIRMED), START - timedelta(minutes=1), None),
+    (_checked_in, START + timedelta(minutes=20), None),
+    (_recorded_as_came, START + timedelta(minutes=20), True),
+    (lambda fair: Registration.new(fair.id, uuid4(), Status.WAITLISTED), START + timedelta(minutes=20), None),
+], ids=["before it begins", "checked in", "recorded as came", "waiting, no seat"])
+def test_any_other_removal_is_a_cancellation_that_records_no_absence(registrant, removed_at, attended):
+    fair = event()
+    fair.publish()
+    removed = registrant(fair)
+
+    removed.remove("Registered twice", fair, removed_at)
+
+    assert (removed.roster_status, removed.attended) == ("removed", attended)
+    assert attendance_counts([removed]) == (1, 0, 0, 1)
+
+
+def test_the_attendance_report_counts_a_no_show_removed_at_the_door_as_a_no_show_and_not_as_cancelled():
+    fair = event()
+    fair.publish()
+    begun = START + timedelta(minutes=20)
+    came, absent, removed_absent, removed_early, changed_mind = [
+        Registration.new(fair.id, uuid4(), Status.CONFIRMED) for _ in range(5)]
+    came.record_attendance(fair, True, begun)
+    absent.record_attendance(fair, False, begun)
+    removed_absent.remove("Seat given to someone at the door", fair, begun)
+    removed_early.remove("Registered twice", fair, START - timedelta(days=1))
+    # Recorded absent early in the day, then cancelled themselves: they cancelled.
+    changed_mind.record_attendance(fair, False, START - timedelta(hours=2))
+    changed_mind.cancel_own()
+
+    counts = attendance_counts([came, absent, removed_absent, removed_early, changed_mind])
+
+    assert dict(zip(("registered", "attended", "no_show", "cancelled"), counts, strict=True)) == {
+        "registered": 5, "attended": 1, "no_show": 2, "cancelled": 2}
 
 
 def test_an_event_s_calendar_entry_has_the_platform_s_uid_its_own_zone_and_never_the_virtual_link():

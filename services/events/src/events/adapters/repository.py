@@ -249,14 +249,20 @@ class PostgresRegistrations:
         await self._conn.execute("DELETE FROM registrations WHERE person_id = $1", person_id)
 
     async def attendance(self, chapter_id: UUID | None) -> list[tuple[UUID, UUID | None, tuple[int, int, int, int]]]:
-        # The same counts as `model.attendance_counts`, for every event at once.
+        # The same counts as `model.attendance_counts`, for every event at once; `no_show` is
+        # `Registration.is_no_show` (never null: a row cancelled before cancelled_by was kept has none).
         rows = await self._conn.fetch(
             """SELECT e.id, e.chapter_id,
                       count(r.id) AS registered,
                       count(*) FILTER (WHERE r.status = 'confirmed' AND r.attended) AS attended,
-                      count(*) FILTER (WHERE r.status = 'confirmed' AND NOT r.attended) AS no_show,
-                      count(*) FILTER (WHERE r.status = 'cancelled') AS cancelled
+                      count(*) FILTER (WHERE no_show) AS no_show,
+                      count(*) FILTER (WHERE r.status = 'cancelled' AND NOT no_show) AS cancelled
                FROM scheduled_events e LEFT JOIN registrations r ON r.scheduled_event_id = e.id
+               CROSS JOIN LATERAL (
+                   SELECT r.attended IS FALSE
+                          AND (r.status = 'confirmed'
+                               OR (r.status = 'cancelled' AND r.cancelled_by IS NOT DISTINCT FROM 'organiser'))
+                          AS no_show) AS recorded
                WHERE e.state <> 'draft' AND ($1::uuid IS NULL OR e.chapter_id = $1)
                GROUP BY e.id ORDER BY e.starts_at, e.id""",
             chapter_id,

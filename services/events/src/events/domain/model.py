@@ -341,6 +341,8 @@ class Registration:
     scheduled_event_id: UUID
     person_id: UUID
     status: Status
+    # Whether a confirmed registrant came (None: not recorded); False too for one removed at the door, not come
+    # (`remove`).
     attended: bool | None = None
     created_at: datetime | None = None
     # Once cancelled: by whom, and whether it held a seat then (its calendar entry, if so, is cancelled with it).
@@ -376,14 +378,29 @@ class Registration:
                                    "can remove it if need be", field="checked_in_at")
         return self.cancel(by="registrant")
 
-    def remove(self, reason: str | None) -> bool:
+    def remove(self, reason: str | None, event: ScheduledEvent, now: datetime) -> bool:
         """An organiser takes the registrant off the roster, saying why (the console asks; the older way to cancel a
-        registration on someone's behalf does not); True when this freed a confirmed seat."""
+        registration on someone's behalf does not); True when this freed a confirmed seat.
+
+        Once the event has begun, a seated registrant who has not come (not checked in, nor recorded as came) is
+        recorded as absent (`is_no_show`): they did not come, rather than cancel; their seat most often goes to
+        someone at the door. Any other removal is a cancellation only."""
         if reason is not None and not reason.strip():
             raise Invalid("say why the registrant is removed: they are told", field="reason")
+        not_come = (self.status == Status.CONFIRMED and self.checked_in_at is None and self.attended is not True
+                    and now >= event.starts_at)
         freed = self.cancel(by="organiser")
         self.removal_reason = reason
+        if not_come:
+            self.attended = False
         return freed
+
+    @property
+    def is_no_show(self) -> bool:
+        """Recorded absent: a confirmed registrant, or one an organiser removed (at the door, not come: `remove`). Not
+        one who cancelled themselves, or whose event was cancelled, whatever was recorded before."""
+        return self.attended is False and (
+            self.status == Status.CONFIRMED or (self.status == Status.CANCELLED and self.cancelled_by == "organiser"))
 
     @property
     def roster_status(self) -> RosterStatus:
@@ -470,11 +487,13 @@ ATTENDANCE_COLUMNS = ("registered", "attended", "no_show", "cancelled")
 
 def attendance_counts(registrations: list[Registration]) -> tuple[int, int, int, int]:
     """One event's line of the attendance report (`ATTENDANCE_COLUMNS`): everyone who registered (whatever became of
-    it), those recorded as attended, those recorded as absent, and the registrations cancelled (removals included)."""
+    it), those recorded as attended, those recorded as absent (`Registration.is_no_show`: those removed at the door,
+    not come, too), and the other registrations cancelled (removals included). `PostgresRegistrations.attendance`
+    counts the same in SQL."""
     return (len(registrations),
             sum(r.status == Status.CONFIRMED and r.attended is True for r in registrations),
-            sum(r.status == Status.CONFIRMED and r.attended is False for r in registrations),
-            sum(r.status == Status.CANCELLED for r in registrations))
+            sum(r.is_no_show for r in registrations),
+            sum(r.status == Status.CANCELLED and not r.is_no_show for r in registrations))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ..adapters.calendar import FEED_WORDS, booking_entry, calendar_entry
 from ..domain import commands
 from ..domain.model import (
+    CancelledBy,
     EventState,
     Exhibitor,
     ExhibitorKind,
@@ -222,18 +223,23 @@ class RosterEntry(BaseModel):
     scheduled_event_id: UUID
     person_id: UUID
     status: RosterStatus = Field(description="removed: an organiser took the registrant off the roster")
-    attended: bool | None
+    attended: bool | None = Field(description="Recorded attendance (null: none); false for someone removed at the "
+                                              "door, once the event had begun, without having come")
     created_at: datetime | None
     waitlist_position: int | None = Field(description="The place on the waitlist (from 1), while on it")
     checked_in_at: datetime | None
     removal_reason: str | None = Field(description="Why an organiser removed the registrant, in their words (null: "
                                                    "not removed, or removed without a reason)")
+    cancelled_by: CancelledBy | None = Field(
+        description="Who cancelled it: the registrant, an organiser (a removal; its status says removed), or the "
+                    "event's cancellation; null while not cancelled (and for a registration cancelled before the "
+                    "service kept who did)")
 
     @classmethod
     def of(cls, r: Registration, position: int | None = None) -> RosterEntry:
         return cls(id=r.id, scheduled_event_id=r.scheduled_event_id, person_id=r.person_id, status=r.roster_status,
                    attended=r.attended, created_at=r.created_at, waitlist_position=position,
-                   checked_in_at=r.checked_in_at, removal_reason=r.removal_reason)
+                   checked_in_at=r.checked_in_at, removal_reason=r.removal_reason, cancelled_by=r.cancelled_by)
 
 
 class RosterOut(BaseModel):
@@ -282,7 +288,8 @@ class AttendanceLine(BaseModel):
     person_id: UUID
     status: RosterStatus
     checked_in_at: datetime | None
-    attended: bool | None = Field(description="Recorded attendance: final once the event is completed")
+    attended: bool | None = Field(description="Recorded attendance: final once the event is completed; false for "
+                                              "someone removed at the door, once it had begun, without having come")
     waitlist_position: int | None = Field(description="The place on the waitlist (from 1), while on it")
 
 

@@ -286,12 +286,14 @@ async def remove_registrant(
 ) -> Registration:
     """An organiser takes a registrant off the roster: a freed seat goes to the first on the waitlist, and the
     registrant is told, with the reason if one is given (which travels to notifications alone, on the restricted
-    topic)."""
+    topic). One removed at the door, not come, is recorded absent (`Registration.remove`) but not published as
+    attendance: the registration is cancelled, as `RegistrationCancelled` says."""
     async with uow:
         event = await _existing(command.scheduled_event_id, uow, lock=True)
-        event.keep_registrations_as_they_were(_now())
+        now = _now()
+        event.keep_registrations_as_they_were(now)
         registration = await _registration(event, command.person_id, uow)
-        seat_freed = registration.remove(command.reason)
+        seat_freed = registration.remove(command.reason, event, now)
         await uow.registrations.save(registration)
         uow.emit(_told(event, registration, contract.RegistrationCancelledV3, cancelled_by="organiser",
                        removed_by_organiser=True),
