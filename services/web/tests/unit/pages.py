@@ -57,12 +57,13 @@ def browser(services: Services, person_id: str | None = None, language: str = "e
             timezone: str = "America/Chicago", chapter_id: UUID | None = None,
             newcomer: bool = False, links: FakeLinks | None = None,
             sessions: FakeSessions | None = None, signed_in_at: datetime | None = JUST_NOW,
-            mailer: Any = None, concerns_email: str | None = None) -> httpx.AsyncClient:
+            mailer: Any = None, concerns_email: str | None = None,
+            stage: str = "undergraduate") -> httpx.AsyncClient:
     """A browser on the web app, signed in as `person_id` when given (with the page token CSRF); `newcomer`:
     signed in by a confirmed address (NEWCOMER_EMAIL), with no profile yet; `links` and `sessions`: the sign-in links
     and the sessions it knows (its own is added); `signed_in_at`: when its session was signed in (just now unless
     said); `mailer`: what takes the emails it sends (else none leave); `concerns_email`: the national team's address
-    for worries about a mentorship, if the platform gives one."""
+    for worries about a mentorship, if the platform gives one; `stage`: the training stage its session holds."""
     app = build_app(WebSettings.offline(concerns_email=concerns_email))
     if mailer is not None:
         app.state.mailer = mailer
@@ -78,7 +79,7 @@ def browser(services: Services, person_id: str | None = None, language: str = "e
         sessions.rows[digest(secret)] = Session(digest(secret), CSRF, datetime.now(UTC) + timedelta(hours=1),
                                                 person_id=UUID(person_id) if person_id else None,
                                                 email=None if person_id else NEWCOMER_EMAIL,
-                                                stage="undergraduate", language=language, timezone=timezone,
+                                                stage=stage, language=language, timezone=timezone,
                                                 chapter_id=chapter_id,
                                                 signed_in_at=datetime.now(UTC) if signed_in_at is JUST_NOW
                                                 else signed_in_at)

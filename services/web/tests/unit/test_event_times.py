@@ -3,6 +3,7 @@ them), an online one's where the reader is; each naming its zone. And its place,
 
 from __future__ import annotations
 
+import re
 from uuid import uuid4
 
 import pytest
@@ -77,3 +78,38 @@ async def test_an_event_online_and_in_a_place_says_both_on_every_page_as_its_ema
     shown = await pages_of(hybrid)
     for path in (f"/events/{hybrid['id']}", "/events"):  # your registrations name no place
         assert "UCLA, Room 1, and online" in shown[path], path
+
+
+async def an_events_page(event: dict, timezone: str | None = "America/Chicago", language: str = "en") -> str:
+    """The event's page to a reader signed in with `timezone` (None: signed out), its words without markup."""
+    services = Services({f"GET /v1/events/{event['id']}": event, "GET /v1/registrations/mine": []})
+    async with browser(services, ME if timezone else None, timezone=timezone or "UTC", language=language) as page:
+        return re.sub(r"<[^>]+>", " ", " ".join((await page.get(f"/events/{event['id']}")).text.split()))
+
+
+async def test_an_in_person_events_start_and_deadline_are_also_said_in_the_readers_time_where_their_clocks_differ():
+    # Its emails say both; its page said only Los Angeles's time to a reader in Chicago.
+    shown = " ".join((await an_events_page(an_event(is_virtual=False))).split())
+    assert "Starts Sun, Dec 6, 2037, 7:00 PM PST (9:00 PM your time)" in shown
+    assert "Register by Sun, Dec 6, 2037, 5:00 PM PST (7:00 PM your time)" in shown
+    assert "Ends Sun, Dec 6, 2037, 9:00 PM PST Where" in shown, "the start is enough"
+
+
+@pytest.mark.parametrize(("timezone", "language", "said"), [
+    ("Europe/Madrid", "en", "Sun, Dec 6, 2037, 7:00 PM PST (Mon, Dec 7, 2037, 4:00 AM your time)"),
+    ("America/Chicago", "es", "dom, 6 de dic de 2037, 7:00 p.m. hora estándar del Pacífico (9:00 p.m. en tu zona "
+                              "horaria)")])
+async def test_an_in_person_events_start_in_the_readers_time_names_the_day_when_it_is_another_day_there(
+        timezone, language, said):
+    shown = " ".join((await an_events_page(an_event(is_virtual=False), timezone, language)).split())
+    assert said in shown
+
+
+@pytest.mark.parametrize("timezone", ["America/Los_Angeles", "America/Vancouver", None])
+async def test_an_in_person_events_times_are_said_once_to_a_reader_on_its_clock_or_signed_out(timezone):
+    shown = await an_events_page(an_event(is_virtual=False), timezone)
+    assert "your time)" not in shown
+
+
+async def test_an_online_events_times_are_the_readers_own_already_and_are_not_said_twice():
+    assert "your time)" not in await an_events_page(an_event(is_virtual=True))

@@ -2420,10 +2420,9 @@ async def test_a_private_events_calendar_file_is_offered_only_to_those_registere
     async with browser(Services(unregistered.answers)) as page:
         signed_out = (await page.get(f"/events/{EVENT}")).text
     assert "calendar.ics" not in before and "calendar.ics" not in signed_out
-    for status in ("confirmed", "waitlisted"):
-        async with browser(my_seat_at(event, status), ME) as page:
-            registered = (await page.get(f"/events/{EVENT}")).text
-        assert f'href="/events/{EVENT}/calendar.ics"' in registered, status
+    async with browser(my_seat_at(event, "confirmed"), ME) as page:
+        registered = (await page.get(f"/events/{EVENT}")).text
+    assert f'href="/events/{EVENT}/calendar.ics"' in registered  # with a seat (`test_event_calendar_for_seats`)
 
 
 async def test_registering_for_a_private_event_offers_its_calendar_file_in_the_part_of_the_page_it_replaces():
@@ -3579,3 +3578,180 @@ async def test_a_mentor_who_accepted_a_proposal_reads_that_it_starts_once_their_
         shown = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
     assert "You accepted: it starts once your mentee accepts too." in shown
     assert "we are waiting for the other side" not in shown
+
+
+async def test_the_join_step_says_what_a_partner_sees_of_you_once_paired_with_a_link_to_see_it_yourself():
+    # Its only word on privacy said teams "never" see how to reach you: a 16-year-old read it as "nobody does".
+    async with browser(programs_to_join(a_program(PROGRAM, "Premed circle")), ME) as page:
+        html = (await page.get("/sign-up/enrol")).text
+    assert ("Once you are paired, your mentor (or your mentees) will see your name, your email address, your pronouns "
+            "if you let partners see them, and the few words you wrote about yourself. See exactly what they see") \
+        in text_of(html)
+    assert '<a href="/profile/as-partner">See exactly what they see</a>' in html
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "Your partner sees this once you are paired. Do not put your school, home address or phone number here."),
+    ("es", "Lo verá la persona que te asignemos en tu mentoría. No escribas aquí tu escuela, tu dirección ni tu número "
+           "de teléfono.")])
+async def test_the_few_words_about_you_are_hinted_to_hold_no_school_home_address_or_phone_number(language, said):
+    async with browser(Services({f"GET /v1/people/{ME}": PERSON}), ME, language=language) as page:
+        html = (await page.get("/sign-up/interests")).text
+    hint = re.search(r'<p class="hint" id="bio-hint">([^<]+)</p>', html)
+    assert hint and " ".join(hint.group(1).split()) == said
+
+
+@pytest.mark.parametrize("stage, mine, told", [("high_school", "mentee", True), ("undergraduate", "mentee", False),
+                                               ("high_school", "mentor", False)])
+async def test_a_high_school_mentee_is_told_they_may_also_talk_to_a_parent_or_another_adult_they_trust(
+        stage, mine, told):
+    pairing = a_pairing_of_mine("active") if mine == "mentee" else a_pairing_of_mine(
+        "active", mentee_id=MENTOR, mentor_id=ME)
+    async with browser(its_page(pairing), ME, stage=stage, concerns_email="concerns@mentorship.example") as page:
+        shown = " ".join((await page.get(f"/mentorships/{PAIRING}")).text.split())
+    concern = shown.split('<h2 id="concern">If something is wrong</h2>')[1].split("<h2>End early</h2>")[0]
+    assert ("You can also talk to a parent or another adult you trust." in concern) is told
+    assert "If someone is in danger now, call 911." in concern
+
+
+def ended_the_same_day(*changes: dict) -> Services:
+    """My home, as a mentor, after mentorships of one program that began and ended on the same days, each changed."""
+    pairings = [closed_days_ago(3, **{"id": str(uuid4()), "mentor_id": ME, "mentee_id": str(uuid4()),
+                                      "closed_at": "2026-11-20T15:00:00+00:00", **change}) for change in changes]
+    services = a_home_after(pairings[0])
+    services.answers[f"GET /v1/people/{ME}/overview"] = {"pairings": pairings, "waiting": []}
+    return services
+
+
+def feedback_links(home: str) -> list[str]:
+    return [" ".join(link.split()) for link in re.findall(r'<a href="/mentorships/[^"]+/feedback">([^<]+)</a>', home)]
+
+
+async def test_home_tells_apart_mentorships_that_ended_the_same_day_by_how_each_ended_naming_no_partner():
+    # A mentor read two identical "Tell us how it went" links; the partners may not be named once it is over.
+    services = ended_the_same_day({"status": "completed"}, {"status": "ended"})
+    with_days_apart = ended_the_same_day({"status": "completed"}, {"status": "ended", "closed_at": (
+        datetime.now(UTC) - timedelta(days=2)).isoformat()})
+    async with browser(services, ME) as page:
+        links = feedback_links((await page.get("/")).text)
+    async with browser(with_days_apart, ME) as page:
+        apart = feedback_links((await page.get("/")).text)
+    began_and_ended = "Your mentorship in Premed circle, from June 1, 2025 to November 20, 2026, has ended."
+    assert links == [f"{began_and_ended} It ran its full term. How did it go?",
+                     f"{began_and_ended} It ended before its term. How did it go?"]
+    # Told apart by their days already: nothing more is said, nor asked of matching.
+    assert not [link for link in apart if "term." in link]
+    assert not [sent for sent in services.sent + with_days_apart.sent if sent.url.path.endswith("/meetings")]
+
+
+async def test_home_tells_apart_mentorships_that_ended_alike_by_ones_role_in_each_or_else_by_the_meetings_logged():
+    mentee_too = ended_the_same_day({}, {"mentor_id": str(uuid4()), "mentee_id": ME})
+    both_mentored = ended_the_same_day({}, {}, {})
+    first, second, third = (p["id"] for p in both_mentored.answers[f"GET /v1/people/{ME}/overview"]["pairings"])
+    both_mentored.answers[f"GET /v1/people/{ME}/meetings"] = [
+        {"id": n, "pairing_id": pairing, "met_on": "2026-10-01", "minutes": 30, "topics": [], "logged_by": ME,
+         "logged_at": "2026-10-01T12:00:00+00:00"} for n, pairing in enumerate((first, first, first, second))]
+    async with browser(mentee_too, ME) as page:
+        by_role = feedback_links((await page.get("/")).text)
+    async with browser(both_mentored, ME) as page:
+        by_meetings = feedback_links((await page.get("/")).text)
+    assert [link.split("has ended. ")[1] for link in by_role] == [
+        "It ran its full term. You were the mentor. How did it go?",
+        "It ran its full term. You were the mentee. How did it go?"]
+    assert [link.split("has ended. ")[1] for link in by_meetings] == [
+        "It ran its full term. You were the mentor. 3 meetings were logged. How did it go?",
+        "It ran its full term. You were the mentor. 1 meeting was logged. How did it go?",
+        "It ran its full term. You were the mentor. No meeting was logged. How did it go?"]
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "This is about your mentorship in Premed circle, which began on June 1, 2025. It ended before its term. "
+           "You were the mentee. 2 meetings were logged."),
+    ("es", "Se trata de tu mentoría en Premed circle, que comenzó el 1 de junio de 2025. Terminó antes de completar su "
+           "plazo. Eras la persona mentorada. Se registraron 2 reuniones.")])
+async def test_the_feedback_page_of_a_mentorship_over_says_which_one_it_is_without_naming_the_partner(language, said):
+    services = its_page(closed_days_ago(3, "ended"))
+    services.answers[f"GET /v1/pairings/{PAIRING}/meetings"] = [
+        {"id": n, "pairing_id": PAIRING, "met_on": "2026-10-01", "minutes": 30, "topics": [], "logged_by": MENTOR,
+         "logged_at": "2026-10-01T12:00:00+00:00"} for n in range(2)]
+    async with browser(services, ME, language=language) as page:
+        html = (await page.get(f"/mentorships/{PAIRING}/feedback")).text
+    heading_area = text_of(html.split("<h1>")[1].split("<form")[0])
+    assert said in heading_area and "Dr Rivera" not in html
+
+
+async def test_the_card_of_a_mentorship_over_says_when_it_began_naming_no_partner():
+    async with browser(its_page(closed_days_ago(3, "ended")), ME) as page:
+        shown = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
+    assert "Status Ended Began June 1, 2025" in shown and "Dr Rivera" not in shown
+
+
+async def waitlist_of_one_waiting(language: str = "en", languages: tuple[str, ...] = ("en",)) -> str:
+    services = a_home_with(A_MENTEE)
+    services.answers[f"GET /v1/programs/{PROGRAM}/waitlist/{ME}"] = {
+        "enrollment_id": A_MENTEE["id"], "program_id": PROGRAM, "pairing_kind": "general", "position": 3,
+        "waiting_since": "2026-12-01T10:00:00Z"}
+    services.answers[f"GET /v1/people/{ME}/identity"] = NOTHING_DECLARED
+    services.answers[f"GET /v1/people/{ME}"] = {**PERSON, "languages": list(languages)}
+    async with browser(services, ME, language=language) as page:
+        return text_of((await page.get(f"/waitlists/{PROGRAM}")).text)
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "You are number 3 in line, waiting since December 1, 2026. Someone whose mentor had to step back keeps the "
+           "place they had, so your number can move back by one now and then."),
+    ("es", "Eres el número 3 de la lista de espera, esperando desde el 1 de diciembre de 2026. Quien se queda sin su "
+           "persona mentora conserva el lugar que tenía, así que de vez en cuando tu número puede retroceder un "
+           "puesto.")])
+async def test_a_waiting_mentee_is_told_their_number_in_line_may_move_back_now_and_then(language, said):
+    assert said in await waitlist_of_one_waiting(language)
+
+
+@pytest.mark.parametrize("language, languages, said", [
+    ("en", ("en", "es"), "You can meet in: English, Spanish."),
+    ("es", ("en", "es"), "Puedes reunirte en: inglés, español."),
+    ("es", ("es",), "Solo puedes reunirte en español:")])
+async def test_the_languages_one_meets_in_are_named_mid_sentence_in_lower_case_in_spanish(language, languages, said):
+    assert said in await waitlist_of_one_waiting(language, languages)
+
+
+async def test_an_answer_shown_to_ones_partner_is_said_in_spanish_of_the_answer_in_the_feminine():
+    async with browser(Services({f"GET /v1/people/{ME}/identity": NOTHING_DECLARED}), ME, language="es") as page:
+        shown = text_of((await page.get("/sign-up/identity")).text)
+    assert "la persona que te asignemos en tu mentoría puede verla, aquí en la plataforma" in shown
+
+
+async def test_in_spanish_registrations_coming_up_are_headed_in_the_feminine():
+    async with browser(Services({"GET /v1/registrations/mine": []}), ME, language="es") as page:
+        html = (await page.get("/registrations")).text
+    assert "<h2>Próximas</h2>" in html
+
+
+async def test_in_spanish_an_alum_says_they_are_a_former_participant_in_one_word():
+    async with browser(Services({f"GET /v1/people/{ME}": PERSON, "GET /v1/chapters": []}), ME, language="es") as page:
+        shown = text_of((await page.get("/profile")).text)
+    assert "Soy exparticipante de uno de los programas de la organización" in shown
+
+
+async def test_in_spanish_the_numbers_of_a_field_typed_too_long_are_written_as_the_dates_are_in_the_us():
+    # "como máximo 2.000 caracteres": the plain "es" conventions, where the dates use Spanish of the US.
+    services = Services({f"PATCH /v1/people/{ME}": PERSON})
+    async with browser(services, ME, language="es") as page:
+        answer = await page.post("/sign-up/interests", data={"csrf": CSRF, "specialties": ["cardiology"],
+                                                              "bio": "I want to be a surgeon. " * 90})
+    assert error_next_to(answer.text, "bio") == "Unas palabras sobre ti: como máximo 2,000 caracteres (ahora 2,159)."
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "You have joined the program. We will email you when a mentor is proposed: you will be asked to accept."),
+    ("es", "Te uniste al programa. Te escribiremos cuando se te proponga una persona mentora: se te pedirá que "
+           "aceptes.")])
+async def test_a_mentee_who_just_joined_where_both_sides_accept_is_told_a_mentor_is_proposed_not_that_they_are_paired(
+        language, said):
+    # What comes is a proposal to accept, not a mentorship.
+    services = a_home_with(A_MENTEE)
+    services.answers["GET /v1/programs"][0]["both_must_accept"] = True
+    async with browser(services, ME, language=language) as page:
+        joined = text_of((await page.get("/?enrolled=1")).text)
+    assert said in joined
+    assert "as soon as you are paired" not in joined and "en cuanto te asignemos" not in joined

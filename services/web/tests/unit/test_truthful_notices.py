@@ -144,3 +144,23 @@ async def test_the_home_pages_link_to_office_hours_names_ones_bookings_too(langu
     async with browser(services, ME, language=language) as page:
         home = (await page.get("/")).text
     assert f'<a href="/office-hours">{said}</a>' in home
+
+
+PROPOSED = "We will email you when a mentor is proposed: you will be asked to accept."
+
+
+@pytest.mark.parametrize("mode, said", [
+    ("on_registration", f"You have joined the program. {PROPOSED}"),
+    ("rounds", f"You have joined the program. Its coordinators pair everyone at once, in rounds. {PROPOSED}")])
+async def test_a_mentee_joining_where_both_sides_accept_is_told_a_mentor_is_proposed_to_them_to_accept(mode, said):
+    # Promised "as soon as you are paired", she was sent a proposal to accept.
+    _, page = await joined(a_program(PROGRAM, "Premed circle", pairing_mode=mode, both_must_accept=True))
+    shown = text_of(page)
+    assert said in shown
+    assert PROMISE not in shown and "as soon as a round pairs you" not in shown
+
+
+async def test_a_mentor_joining_where_both_sides_accept_keeps_the_words_said_to_mentors():
+    _, page = await joined(a_program(PROGRAM, "Premed circle", both_must_accept=True,
+                                     mentor_stages=["undergraduate"]), role="mentor")
+    assert PROPOSED not in text_of(page)

@@ -155,6 +155,8 @@ class Renderer:
             environment.filters["calendar_day"] = self._calendar_day_filter(language)
             environment.filters["deadline"] = _as_deadline(environment.filters["when"])
             environment.filters["deadline_day"] = _as_deadline(environment.filters["day"])
+            environment.filters["readers_time"] = partial(readers_time, language=language)
+            environment.filters["language_in_sentence"] = partial(language_in_sentence, language)
             environment.filters["zone_name"] = partial(zone_name, language=language)
             environment.filters["answer"] = partial(self._answer, language)
             environment.filters["alphabetical"] = partial(self._alphabetical, language)
@@ -252,6 +254,29 @@ def _as_deadline(say):
     return deadline
 
 
+def _said_at(moment: datetime, zone: ZoneInfo, is_deadline: bool) -> datetime:
+    """The moment on the clock of `zone`; a deadline at its midnight as the minute before (`_as_deadline`)."""
+    local = moment.astimezone(zone)
+    return local - timedelta(minutes=1) if is_deadline and local.time() == time(0) else local
+
+
+def readers_time(value: str | datetime | None, there: str | None, reader: str | None, is_deadline: bool = False,
+                 *, language: str) -> str:
+    """A moment said in the zone `there` (an in-person event's), as the reader's own clock (`reader`) says it, as the
+    emails add it: its time alone when it falls on the same day there, else with its day; "" when the two clocks agree
+    then (nothing to add)."""
+    if not value or not reader:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    theirs, yours = _zone(there), _zone(reader)
+    if moment.astimezone(theirs).utcoffset() == moment.astimezone(yours).utcoffset():
+        return ""
+    said_there, said_here = _said_at(moment, theirs, is_deadline), _said_at(moment, yours, is_deadline)
+    if said_there.date() == said_here.date():
+        return format_time(said_here, "short", tzinfo=yours, locale=REGIONAL[language])
+    return _day_and_time(said_here, yours, language)
+
+
 def _day_and_time(moment: datetime, zone: ZoneInfo, language: str) -> str:
     """Sun, Dec 6, 2026, 2:00 PM / dom, 6 de dic de 2026, 2:00 p.m.: as the emails write a time (US conventions)."""
     regional = REGIONAL[language]
@@ -264,6 +289,11 @@ def _zone_label(moment: datetime, zone: ZoneInfo, language: str) -> str:
     never an offset (-0600) that a reader must work out."""
     short = format_datetime(moment, "zzz", tzinfo=zone, locale=language)
     return format_datetime(moment, "zzzz", tzinfo=zone, locale=language) if any(c.isdigit() for c in short) else short
+
+
+def language_in_sentence(language: str, name: str) -> str:
+    """A language's name (as its label gives it, with a capital) said mid-sentence: Spanish writes "inglés"."""
+    return name[:1].lower() + name[1:] if language == "es" else name
 
 
 @lru_cache(maxsize=1024)

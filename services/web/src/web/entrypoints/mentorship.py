@@ -161,15 +161,25 @@ async def _mentee_hopes(visitor: Visit, pairing_id: UUID) -> str | None:
         return None
 
 
-async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = False) -> dict:
-    """One pairing as its page shows it; with the meetings its pair logged, for the whole page (not its card)."""
+async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = False,
+                        count_meetings: bool = False) -> dict:
+    """One pairing as its page shows it; with the meetings its pair logged, for the whole page (not its card); or
+    only how many (`count_meetings`: the feedback page, telling apart a mentorship over without naming the partner,
+    secondary to it)."""
     api = clients(visitor.request)
     detail, _ = await asyncio.gather(api.pairing(visitor.who, pairing_id), _programs_by_id(visitor))
     programs = await _programs_by_id(visitor, naming=[detail["program_id"]])  # kept: no call unless it is new
     partner_id = detail["mentee_id"] if detail["mentor_id"] == str(visitor.person_id) else detail["mentor_id"]
 
     async def logged() -> list | None:
-        return await api.meetings(visitor.who, pairing_id) if with_meetings and detail["status"] in MET else None
+        if detail["status"] not in MET or not (with_meetings or count_meetings):
+            return None
+        try:
+            return await api.meetings(visitor.who, pairing_id)
+        except ServiceError:
+            if with_meetings:
+                raise
+            return None
 
     async def hopes() -> str | None:
         if detail["mentor_id"] != str(visitor.person_id) or detail["status"] not in ("proposed", "requested", "active"):
@@ -208,10 +218,11 @@ async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = 
     # To its mentee: closed as another mentor she asked accepted her (matching says so to the pair).
     view["paired_elsewhere"] = bool(detail.get("closed_for_another_mentor")) and detail["mentee_id"] == str(
         visitor.person_id)
+    view["meetings_logged"] = len(meetings) if meetings is not None else None
     if meetings is not None:
         meetings = [{**m, "mine": m["logged_by"] == str(visitor.person_id)} for m in meetings]
-    return {**view, "meetings": meetings, "mentee_hopes": mentee_hopes, "chapter_contact": coordinators_address,
-            "national_contact": app_state(visitor.request).settings.concerns_email,
+    return {**view, "meetings": meetings if with_meetings else None, "mentee_hopes": mentee_hopes,
+            "chapter_contact": coordinators_address, "national_contact": app_state(visitor.request).settings.concerns_email,
             "their_clock": _their_clock(partner, visitor.timezone), "resting": rests}
 
 
@@ -229,14 +240,17 @@ async def home(visitor: Visiting, signed_out: str | None = None, erased: str | N
     if visitor.session.person_id is None:
         return redirect(visitor, "/sign-up")
     shown = await dashboard(visitor)
-    looked_for = any(not w["paused"] and not w.get("place") and (w.get("program") or {}).get("pairing_mode")
-                     not in ("mentee_choice", "rounds") for w in shown["waitlists"])
+    looked_for_in = [w["program"] or {} for w in shown["waitlists"] if not w["paused"] and not w.get("place")
+                     and (w.get("program") or {}).get("pairing_mode") not in ("mentee_choice", "rounds")]
+    looked_for = bool(looked_for_in)
+    # Where both sides accept, what comes is a mentor proposed to them to accept, not a mentorship.
+    proposed_first = looked_for and all(p.get("both_must_accept") for p in looked_for_in)
     look_again = look + 1 if enrolled and enrolled != "review" and looked_for and look < LOOKS_AFTER_JOINING else None
     # What was just done in one program names it: the page lists several.
     done_in = next((p["name"] for p in (*(m["program"] for m in shown["mentoring"]),
                                         *(w["program"] for w in shown["waitlists"])) if p and p["id"] == program), None)
     return render(visitor, "dashboard.html", **shown, enrolled=enrolled, done=done, done_in=done_in,
-                  looked_for=looked_for,
+                  looked_for=looked_for, proposed_first=proposed_first,
                   look_again=look_again, look_again_seconds=LOOK_AGAIN_SECONDS, naming_look=naming_look)
 
 
@@ -292,12 +306,44 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
             mentees = sum(p["status"] == "active" for p in mine)
             mentoring.append({**e, "program": programs.get(e["program_id"]), "taken": len(mine), "mentees": mentees,
                               "unanswered": len(mine) - mentees})
+    # Told apart by when each ran, and more where that is alike (neither partner is named once it is over).
+    to_review = [{"id": p["id"], "program": programs.get(p["program_id"]), "program_id": p["program_id"],
+                  "began": p["confirmed_at"], "ended": p["closed_at"], "status": p["status"],
+                  "role": "mentor" if p["mentor_id"] == str(me) else "mentee", "meetings": None}
+                 for p in pairings if _feedback_asked(p)]
+    await _tell_apart(visitor, to_review)
     return {"pairings": views, "waitlists": waitlists, "mentoring": mentoring,
             "hosting": offers_office_hours(visitor, enrollments),
             "actions": [v for v in views if v["needs_answer"] or v["overdue"]], "enrollments": enrollments,
-            # Told apart by when each ran (two may close in one program; neither partner is named once it is over).
-            "to_review": [{"id": p["id"], "program": programs.get(p["program_id"]), "began": p["confirmed_at"],
-                           "ended": p["closed_at"]} for p in pairings if _feedback_asked(p)]}
+            "to_review": to_review}
+
+
+async def _tell_apart(visitor: Visit, to_review: list[dict]) -> None:
+    """Marks what tells apart mentorships to review that ran in one program over the same days: how each ended
+    (`say_how`), then, still alike, the reader's role in each (`say_role`), then the meetings logged in each
+    (`meetings`, one call for all). Not who ended it: matching tells that to staff alone (`closed_by`)."""
+    zone = _zone(visitor.timezone)
+
+    def alike(r: dict, *also: str) -> tuple:
+        days = tuple(datetime.fromisoformat(r[k]).astimezone(zone).date() for k in ("began", "ended"))
+        return (r["program_id"], *days, *(r[k] for k in also))
+
+    def twins(*also: str) -> list[dict]:
+        return [r for r in to_review if sum(alike(o, *also) == alike(r, *also) for o in to_review) > 1]
+
+    for r in twins():
+        r["say_how"] = True
+    for r in twins("status"):
+        r["say_role"] = True
+    same = twins("status", "role")
+    if not same:
+        return
+    try:
+        logged = await clients(visitor.request).meetings_of(visitor.who, visitor.person_id)
+    except ServiceError:  # secondary: the links are still there, if alike
+        return
+    for r in same:
+        r["meetings"] = sum(m["pairing_id"] == r["id"] for m in logged)
 
 
 FEEDBACK_ASKED_DAYS = 30  # after a mentorship closes, home asks how it went this long (its page, for good)
@@ -315,7 +361,8 @@ async def _page(visitor: Visit, pairing_id: UUID, status: int = 200, template: s
                 **context: Any) -> Response:
     """A pairing's page (or its feedback page); not found when the pairing is not the visitor's, or is none."""
     try:
-        view = await _pairing_view(visitor, pairing_id, with_meetings=template == "mentorship.html")
+        view = await _pairing_view(visitor, pairing_id, with_meetings=template == "mentorship.html",
+                                   count_meetings=template == "feedback.html")
     except ServiceError as error:
         if _not_theirs(error):
             return render(visitor, "not_found.html", 404)

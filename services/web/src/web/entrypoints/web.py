@@ -20,7 +20,7 @@ from mentorship_contracts.vocabulary import TrainingStage
 from starlette.datastructures import FormData
 from starlette.routing import Match
 
-from ..adapters.rendering import LANGUAGES, Renderer, negotiate
+from ..adapters.rendering import LANGUAGES, REGIONAL, Renderer, negotiate
 from ..adapters.services import NEWCOMER, ServiceClients, ServiceError, Who
 from ..domain.sign_in import Session, same
 from ..service_layer import sign_in
@@ -121,9 +121,10 @@ class Visit:
         refused next to the field, never cut without a word. `what` names the field, as the summary lists several."""
         if len(typed) <= limit:
             return None
+        regional = REGIONAL.get(self.language, self.language)  # as the dates write numbers: 2,000 in es_US
         return self._("%(what)s: at most %(limit)s characters (now %(count)s).") % {
-            "what": self._(what), "limit": format_decimal(limit, locale=self.language),
-            "count": format_decimal(len(typed), locale=self.language)}
+            "what": self._(what), "limit": format_decimal(limit, locale=regional),
+            "count": format_decimal(len(typed), locale=regional)}
 
     def error_words(self, error: ServiceError | str, said_here: Mapping[str, str] | None = None) -> str:
         """Words for a refusal; `said_here`: those a page says of its own thing for some codes."""
