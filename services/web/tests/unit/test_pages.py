@@ -3376,9 +3376,11 @@ async def test_a_mentee_waiting_in_a_program_of_rounds_is_told_rounds_pair_every
     async with browser(services, ME) as page:
         home = text_of((await page.get("/")).text)
         waitlist = text_of((await page.get(f"/waitlists/{PROGRAM}")).text)
-    assert "Its coordinators pair everyone at once, in rounds: we will email you as soon as a round pairs you." in home
+    # A round proposes a mentor, whom the mentee accepts: "as soon as a round pairs you" promised a mentorship.
+    assert "Its coordinators pair everyone at once, in rounds: we will email you when a round proposes you a mentor, " \
+           "to accept." in home
     assert "Its coordinators pair everyone at once, in rounds. You are waiting for the next round, since December 1, " \
-           "2026: we will email you as soon as a round pairs you." in waitlist
+           "2026: we will email you when a round proposes you a mentor, to accept." in waitlist
     for shown in (home, waitlist):
         assert "in line" not in shown
     # Home leads to the waitlist's page, where what may keep them waiting and whom to ask are said.

@@ -112,12 +112,13 @@ async def test_a_mentor_joining_where_mentees_choose_is_told_mentees_ask_them():
             "one asks you.") in shown
 
 
-async def test_one_joining_a_program_that_pairs_in_rounds_is_told_a_round_pairs_them():
+async def test_one_joining_a_program_that_pairs_in_rounds_is_told_a_round_proposes_them_a_mentor_to_accept():
+    # A round's pair starts once its mentee accepts it, wherever both need not: "as soon as a round pairs you" was not so.
     _, page = await joined(a_program(PROGRAM, "Premed circle", pairing_mode="rounds"))
     shown = text_of(page)
     assert PROMISE not in shown
-    assert ("You have joined the program. Its coordinators pair everyone at once, in rounds: we will email you as soon "
-            "as a round pairs you.") in shown
+    assert ("You have joined the program. Its coordinators pair everyone at once, in rounds: we will email you when a "
+            "round proposes you a mentor, to accept.") in shown
 
 
 @pytest.mark.parametrize("language, said", [
@@ -151,7 +152,8 @@ PROPOSED = "We will email you when a mentor is proposed: you will be asked to ac
 
 @pytest.mark.parametrize("mode, said", [
     ("on_registration", f"You have joined the program. {PROPOSED}"),
-    ("rounds", f"You have joined the program. Its coordinators pair everyone at once, in rounds. {PROPOSED}")])
+    ("rounds", "You have joined the program. Its coordinators pair everyone at once, in rounds: we will email you when "
+               "a round proposes you a mentor, to accept.")])
 async def test_a_mentee_joining_where_both_sides_accept_is_told_a_mentor_is_proposed_to_them_to_accept(mode, said):
     # Promised "as soon as you are paired", she was sent a proposal to accept.
     _, page = await joined(a_program(PROGRAM, "Premed circle", pairing_mode=mode, both_must_accept=True))
@@ -160,7 +162,17 @@ async def test_a_mentee_joining_where_both_sides_accept_is_told_a_mentor_is_prop
     assert PROMISE not in shown and "as soon as a round pairs you" not in shown
 
 
-async def test_a_mentor_joining_where_both_sides_accept_keeps_the_words_said_to_mentors():
+async def test_a_mentor_joining_where_both_sides_accept_is_told_a_mentee_is_proposed_to_them_to_accept():
     _, page = await joined(a_program(PROGRAM, "Premed circle", both_must_accept=True,
                                      mentor_stages=["undergraduate"]), role="mentor")
-    assert PROPOSED not in text_of(page)
+    shown = text_of(page)
+    assert "We will email you when a mentee is proposed to you: you will be asked to accept." in shown
+    assert PROPOSED not in shown and PROMISE not in shown
+
+
+async def test_a_mentor_joining_a_program_of_rounds_is_told_a_round_proposes_them_a_mentee():
+    _, page = await joined(a_program(PROGRAM, "Premed circle", pairing_mode="rounds",
+                                     mentor_stages=["undergraduate"]), role="mentor")
+    shown = text_of(page)
+    assert "Its coordinators pair everyone at once, in rounds: we will email you when a round proposes you a " \
+           "mentee." in shown and "a mentor, to accept" not in shown
