@@ -1287,19 +1287,20 @@ async def waitlisted(uow, program: UUID, mentee: UUID, kind: str = "general") ->
 @pytest.mark.parametrize(("language", "kind", "subject", "said"), [
     ("en", "general", "You are waiting for a mentor in Pick your mentor",
      "The last round of Pick your mentor did not pair you with a mentor this time. You stay in the program: its "
-     "coordinators run rounds that pair everyone at once, and we will email you as soon as one pairs you."),
+     "coordinators run rounds that pair everyone at once, and we will email you as soon as one proposes you a "
+     "mentor, to accept."),
     ("en", "career", "You are waiting for a mentor in Pick your mentor",
      "The last round of Pick your mentor did not pair you with a mentor for career mentoring this time. You stay in "
      "the program: its coordinators run rounds that pair everyone at once, and we will email you as soon as one "
-     "pairs you."),
+     "proposes you a mentor, to accept."),
     ("es", "general", "Estás a la espera de una persona mentora en Pick your mentor",
      "La última ronda de Pick your mentor no te asignó una persona mentora esta vez. Sigues en el programa: "
-     "su coordinación asigna todas las mentorías a la vez, por rondas, y te escribiremos en cuanto una ronda te "
-     "asigne una."),
+     "su coordinación hace rondas que asignan todas las mentorías a la vez, y te escribiremos en cuanto una te "
+     "proponga una persona mentora, para que la aceptes."),
     ("es", "career", "Estás a la espera de una persona mentora en Pick your mentor",
      "La última ronda de Pick your mentor no te asignó una persona mentora para una mentoría de carrera "
-     "profesional esta vez. Sigues en el programa: su coordinación asigna todas las mentorías a la vez, por "
-     "rondas, y te escribiremos en cuanto una ronda te asigne una."),
+     "profesional esta vez. Sigues en el programa: su coordinación hace rondas que asignan todas las mentorías a "
+     "la vez, y te escribiremos en cuanto una te proponga una persona mentora, para que la aceptes."),
 ], ids=["en", "en-career", "es", "es-career"])
 async def test_a_mentee_a_round_left_unpaired_is_told_rounds_pair_everyone_at_once_not_a_place_in_a_line(
         language, kind, subject, said):

@@ -835,3 +835,23 @@ async def test_a_mentee_whose_mentorship_ran_its_course_is_paused_saying_why_unt
         resumed = await as_mentee.patch(f"/v1/enrollments/{enrollment['id']}", json={"paused": False})
         assert resumed.status_code == 200, resumed.text
         assert (resumed.json()["paused"], resumed.json()["paused_because"]) == (False, None)
+
+
+async def test_a_program_with_a_high_school_mentee_enrolled_keeps_its_safeguards_on_the_real_database(profiles):
+    suffix = uuid4().hex[:8]
+    async with profiles.client() as admin:
+        chapter = (await admin.post("/v1/chapters", json={"name": f"Pathway chapter {suffix}"})).json()["id"]
+        program = (await admin.post("/v1/programs", json={
+            "name": f"Health Careers Pathway {suffix}", "chapter_id": chapter,
+            "mentee_stages": ["high_school", "undergraduate"], "mentor_stages": ["resident"],
+            "mentor_approval_required": True, "both_must_accept": True})).json()
+        student = await register(admin, chapter, "Kayla Student", stage="high_school")
+        enrolled = await admin.post("/v1/enrollments", json={"person_id": student["id"], "program_id": program["id"],
+                                                             "role": "mentee"})
+        assert enrolled.status_code == 201, enrolled.text
+        refused = await admin.patch(f"/v1/programs/{program['id']}", json={
+            "mentee_stages": ["undergraduate"], "mentor_approval_required": False, "both_must_accept": False})
+        kept = (await admin.get(f"/v1/programs/{program['id']}")).json()
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "minors_enrolled"
+    assert refused.json()["error"]["field"] == "mentor_approval_required"
+    assert kept["mentor_approval_required"] and kept["both_must_accept"] and "high_school" in kept["mentee_stages"]

@@ -96,10 +96,17 @@ class FakeEnrollments(FakeRepository[Enrollment]):
     """Also when each enrollment was first saved (made), and when each program's staff were last reminded of the
     mentors waiting for their approval."""
 
-    def __init__(self) -> None:
+    def __init__(self, unit: Callable[[], FakeUnitOfWork] | None = None) -> None:
         super().__init__()
+        self._unit = unit  # its people's stages, as the database joins them
         self.enrolled_at: dict[UUID, datetime] = {}
         self.reminded_at: dict[UUID, datetime] = {}
+
+    async def mentee_stages_in(self, program_id: UUID) -> set[S]:
+        assert self._unit is not None, "give the fake its unit of work to read people's stages"
+        people = self._unit().people.items
+        return {people[e.person_id].stage for e in self.items.values()
+                if e.program_id == program_id and e.active and e.role is Role.MENTEE and e.person_id in people}
 
     async def save(self, item: Enrollment) -> None:
         self.enrolled_at.setdefault(item.id, datetime.now(UTC))
@@ -227,7 +234,7 @@ class FakeProfilesUnitOfWork(FakeUnitOfWork):
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
     unit = FakeProfilesUnitOfWork(chapters=FakeChapters(), programs=FakePrograms(), people=FakePeople(lambda: unit),
-                                  enrollments=FakeEnrollments(), partnerships=FakePartnerships(),
+                                  enrollments=FakeEnrollments(lambda: unit), partnerships=FakePartnerships(),
                                   email_changes=FakeEmailChanges(), staff_roles=FakeStaffRoles())
     return unit
 

@@ -130,7 +130,7 @@ class FakeConsoleQueries:
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
     unit = FakeProfilesUnitOfWork(chapters=FakeChapters(), programs=FakePrograms(), people=FakePeople(lambda: unit),
-                          enrollments=FakeEnrollments(), partnerships=FakePartnerships(),
+                          enrollments=FakeEnrollments(lambda: unit), partnerships=FakePartnerships(),
                           email_changes=FakeEmailChanges(), staff_roles=FakeStaffRoles(lambda: unit.suspensions.people),
                           suspensions=FakeSuspensions(),
                           invitations=FakeInvitations(lambda: unit.enrollments),

@@ -2,9 +2,10 @@
 nobody has vetted or she has not accepted: it reviews its mentors first and asks both sides to accept a pairing."""
 
 import pytest
+from mentorship_contracts.vocabulary import Role
 from mentorship_contracts.vocabulary import TrainingStage as S
 from profiles.domain import commands
-from profiles.domain.model import Invalid
+from profiles.domain.model import Invalid, MinorsEnrolled
 from profiles.service_layer import handlers
 
 from .conftest import STAFF, anyone
@@ -59,3 +60,36 @@ async def test_a_program_opened_to_high_school_students_later_needs_both_safegua
         program.id, {"mentee_stages": [S.HIGH_SCHOOL, S.UNDERGRADUATE], **SAFEGUARDED}), STAFF, uow, anyone)
 
     assert S.HIGH_SCHOOL in changed.mentee_stages
+
+
+@pytest.mark.parametrize("change", [
+    {"mentee_stages": [S.UNDERGRADUATE], "both_must_accept": False, "mentor_approval_required": False},
+    {"mentee_stages": [S.UNDERGRADUATE], "mentor_approval_required": False},
+])
+async def test_while_a_high_school_student_is_enrolled_taking_their_stage_out_does_not_switch_the_safeguards_off(
+        uow, chapter, register, change):
+    # Taking high-school students out of its mentees, then both safeguards, saved; the next mentor who joined,
+    # unvetted, was paired at once with the 15-year-old still waiting, and emailed her name, address and words.
+    program = await handlers.define_program(for_high_school(chapter, **SAFEGUARDED), STAFF, uow)
+    student = await register(S.HIGH_SCHOOL)
+    await handlers.enroll(commands.Enroll(student.id, program.id, Role.MENTEE), uow, anyone)
+
+    with pytest.raises(MinorsEnrolled) as refused:
+        await handlers.change_program(commands.ChangeProgram(program.id, change), STAFF, uow, anyone)
+
+    assert refused.value.field == "mentor_approval_required"
+    kept = await uow.programs.get(program.id)
+    assert kept.mentor_approval_required and kept.both_must_accept and S.HIGH_SCHOOL in kept.mentee_stages
+
+
+async def test_with_no_high_school_student_enrolled_any_more_the_safeguards_may_go_with_their_stage(
+        uow, chapter, register):
+    program = await handlers.define_program(for_high_school(chapter, **SAFEGUARDED), STAFF, uow)
+    student = await register(S.UNDERGRADUATE)
+    await handlers.enroll(commands.Enroll(student.id, program.id, Role.MENTEE), uow, anyone)
+
+    changed = await handlers.change_program(commands.ChangeProgram(program.id, {
+        "mentee_stages": [S.UNDERGRADUATE], "both_must_accept": False, "mentor_approval_required": False}),
+        STAFF, uow, anyone)
+
+    assert not changed.both_must_accept and not changed.mentor_approval_required

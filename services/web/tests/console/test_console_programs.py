@@ -646,3 +646,15 @@ async def test_profiles_refusing_a_safeguard_switched_off_is_worded_next_to_it(w
         refused = await page.post(settings(world), data={**FULL, "both_must_accept": ""})
     assert refused.status_code == 422
     assert field_error(refused.text, "both_must_accept").startswith("A program open to high-school students asks")
+
+
+async def test_switching_the_safeguards_off_while_high_school_students_are_enrolled_is_refused_saying_why(world):
+    world["s"].refuse[("PATCH", f"/v1/programs/{world['program']['id']}")] = (
+        422, "minors_enrolled", "mentor_approval_required",
+        "a program with high-school students enrolled as mentees reviews its mentors before they take part")
+    async with as_(world, "admin")[0] as page:
+        refused = await page.post(settings(world), data={**FULL, "mentor_approval_required": "", "both_must_accept": ""})
+    assert refused.status_code == 422
+    assert field_error(refused.text, "mentor_approval_required") == (
+        "High-school students are enrolled in this program as mentees: it keeps reviewing its mentors and asking both "
+        "sides to accept each pair.")

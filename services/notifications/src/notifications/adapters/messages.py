@@ -261,6 +261,12 @@ class _Composer:
         return (self.c.get("program") or {}).get("both_must_accept") is False
 
     @property
+    def proposes_first(self) -> bool:
+        """What comes next is a proposal to accept, not a mentorship: both sides accept, or a round proposes (a round's
+        pair starts once accepted)."""
+        return (self.c.get("program") or {}).get("both_must_accept") is True or self.pairs_by_rounds
+
+    @property
     def pairs_by_rounds(self) -> bool:
         """The program pairs in rounds its coordinators run, everyone at once (unknown: no)."""
         return (self.c.get("program") or {}).get("pairing_mode") == "rounds"
@@ -521,6 +527,7 @@ class _Composer:
                        [_("Thank you for offering to mentor in %(program)s.") % {"program": self.program} + " " + (
                            _("Mentees in %(program)s can now ask you to mentor them: we will email you when one "
                              "does.") % {"program": self.program} if self.mentees_choose else
+                           _("We will email you as soon as a mentee is proposed to you.") if self.proposes_first else
                            _("We will email you as soon as you are paired with a mentee."))],
                        action=Action(_("See the program"), self.links.to("program", program_id=self.id("program_id"))))
 
@@ -1134,7 +1141,8 @@ class _Composer:
             return Message(self.about_program(_("You are waiting for a mentor in %(program)s"),
                                               _("You are waiting for a mentor")),
                            [unpaired + " " + _("You stay in the program: its coordinators run rounds that pair "
-                                               "everyone at once, and we will email you as soon as one pairs you.")],
+                                               "everyone at once, and we will email you as soon as one proposes you a "
+                                               "mentor, to accept.")],
                            action=Action(_("See the program"),
                                          self.links.to("waitlist", program_id=self.id("program_id"))))
         if self.c.get("after_pairing_id"):  # back after a pairing closed: they had a mentor, or one proposed
@@ -1146,8 +1154,10 @@ class _Composer:
         return Message(self.about_program(_("You are on the waitlist for %(program)s: position %(position)s"),
                                           _("You are on the waitlist for a mentor: position %(position)s"),
                                           position=values["position"]),
-                       [not_yet + " " + _("You are number %(position)s on the waitlist, and we will email you as soon "
-                                          "as you are paired.") % values],
+                       [not_yet + " " + (_("You are number %(position)s on the waitlist, and we will email you as "
+                                           "soon as a mentor is proposed to you, to accept.") if self.proposes_first
+                                         else _("You are number %(position)s on the waitlist, and we will email you as "
+                                                "soon as you are paired.")) % values],
                        action=Action(_("See your place"), self.links.to("waitlist", program_id=self.id("program_id"))))
 
     # --- events ---------------------------------------------------------------------------------------------

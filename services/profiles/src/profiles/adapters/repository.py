@@ -194,6 +194,12 @@ class PostgresEnrollments:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
+    async def mentee_stages_in(self, program_id: UUID) -> set[TrainingStage]:
+        rows = await self._conn.fetch(
+            "SELECT DISTINCT p.stage FROM enrollments e JOIN people p ON p.id = e.person_id "
+            "WHERE e.program_id = $1 AND e.active AND e.role = 'mentee'", program_id)
+        return {TrainingStage(row["stage"]) for row in rows}
+
     async def save(self, enrollment: Enrollment) -> None:
         await self._conn.execute(ENROLLMENTS.upsert, *ENROLLMENTS.values(enrollment))
 

@@ -16,6 +16,11 @@ from mentorship_contracts.vocabulary import PairingKind, Role, Specialty, Suppor
 from plumbing.errors import Conflict, Forbidden, Invalid, NotFound
 
 
+class MinorsEnrolled(Invalid, code="minors_enrolled"):
+    """High-school students are enrolled as mentees: the program keeps vetting its mentors and asking both to accept,
+    whatever stages it takes from now on."""
+
+
 class StageNotEligible(Invalid, code="stage_not_eligible"):
     """The program does not take people of this stage in this role."""
 
@@ -120,13 +125,16 @@ class Program:
         program._check()
         return program
 
-    def update(self, *, taken_part: bool, **proposed: Any) -> set[str]:
+    def update(self, *, taken_part: bool, minors_enrolled: bool = False, **proposed: Any) -> set[str]:
         """Change what is `proposed`; whether other teams may see who takes part only while nobody has `taken_part`
-        (enrolled or been invited, ever). A value sent unchanged is no change."""
+        (enrolled or been invited, ever); neither safeguard for minors while high-school students are enrolled as
+        mentees (`minors_enrolled`), even with their stage taken out. A value sent unchanged is no change."""
         changed = _changes(self, proposed)
         if "members_public" in changed and taken_part:
             raise MembersPublicFixed()
         candidate = replace(self, **changed)
+        if minors_enrolled:
+            candidate._check_safeguarded(MinorsEnrolled, "with high-school students enrolled as mentees")
         candidate._check()
         for name, value in changed.items():
             setattr(self, name, value)
@@ -142,14 +150,16 @@ class Program:
         if not self.pairing_kinds or len(set(self.pairing_kinds)) != len(self.pairing_kinds):
             raise Invalid("name each kind of pairing the program offers once", field="pairing_kinds")
         if TrainingStage.HIGH_SCHOOL in self.mentee_stages:
-            # Most high-school students are minors: none is put in touch with an adult nobody has vetted, nor with
-            # one she has not accepted herself (her name and address reach a mentor only once both have).
-            if not self.mentor_approval_required:
-                raise Invalid("a program open to high-school students reviews its mentors before they take part",
-                              field="mentor_approval_required")
-            if not self.both_must_accept:
-                raise Invalid("a program open to high-school students asks both sides to accept a pairing",
-                              field="both_must_accept")
+            self._check_safeguarded(Invalid, "open to high-school students")
+
+    def _check_safeguarded(self, refusal: type[Invalid], which: str) -> None:
+        """Most high-school students are minors: none is put in touch with an adult nobody has vetted, nor with one
+        she has not accepted herself (her name and address reach a mentor only once both have)."""
+        if not self.mentor_approval_required:
+            raise refusal(f"a program {which} reviews its mentors before they take part",
+                          field="mentor_approval_required")
+        if not self.both_must_accept:
+            raise refusal(f"a program {which} asks both sides to accept a pairing", field="both_must_accept")
 
     def eligible_stages(self, role: Role) -> list[TrainingStage]:
         return self.mentee_stages if role is Role.MENTEE else self.mentor_stages

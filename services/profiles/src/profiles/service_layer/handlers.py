@@ -13,7 +13,7 @@ from uuid import UUID
 
 from mentorship_contracts import IntegrationEvent
 from mentorship_contracts.matching import PairingEnded, PairingEvent, StoppedAnswering
-from mentorship_contracts.vocabulary import Role
+from mentorship_contracts.vocabulary import Role, TrainingStage
 from plumbing.auth import Principal
 from plumbing.auth import Role as CallerRole
 from plumbing.errors import NotFound
@@ -94,6 +94,10 @@ async def define_program(command: commands.DefineProgram, caller: Principal, uow
         return program
 
 
+# The settings that keep minors safe, and the one that lets them in (`Program.update`).
+SAFEGUARDS = {"mentor_approval_required", "both_must_accept", "mentee_stages"}
+
+
 async def change_program(command: commands.ChangeProgram, caller: Principal, uow: Uow,
                          authorize: Callable[[Program], None]) -> Program:
     async with uow:
@@ -102,7 +106,9 @@ async def change_program(command: commands.ChangeProgram, caller: Principal, uow
         program = await _existing_program(command.program_id, uow, lock=True)
         authorize(program)
         taken_part = "members_public" in command.changes and await uow.programs.taken_part_in(program.id)
-        if changed := program.update(taken_part=taken_part, **command.changes):
+        minors_enrolled = bool(SAFEGUARDS & command.changes.keys()) and (
+            TrainingStage.HIGH_SCHOOL in await uow.enrollments.mentee_stages_in(program.id))
+        if changed := program.update(taken_part=taken_part, minors_enrolled=minors_enrolled, **command.changes):
             if "name" in changed:
                 await _program_name_free(program, uow)
             await uow.programs.save(program)

@@ -76,6 +76,9 @@ class Enrollments(Protocol):
 
     async def for_person(self, person_id: UUID) -> list[Enrollment]: ...
 
+    async def mentee_stages_in(self, program_id: UUID) -> set[TrainingStage]:
+        """The stages of training of those enrolled in the program as mentees now."""
+
     async def longest_awaiting_approval(self, joined_by: datetime, reminded_before: datetime,
                                         now: datetime) -> list[Enrollment]:
         """In each program with a mentor waiting for approval who joined by `joined_by` (held after a report of

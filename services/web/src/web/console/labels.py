@@ -174,6 +174,9 @@ FOR_MINORS = {
     "both_must_accept": C_("A program open to high-school students asks both sides to accept each pair: tick this, "
                            "or take high-school students out of its mentees."),
 }
+# profiles' refusal to switch either off while high-school students are enrolled as mentees, whatever stages remain.
+MINORS_ENROLLED = C_("High-school students are enrolled in this program as mentees: it keeps reviewing its mentors "
+                     "and asking both sides to accept each pair.")
 # What an event's field needs, when it is missing or events refuses it as malformed (`invalid_request`).
 EVENT_PROBLEMS = {
     "title": C_("Give the event a title."),

@@ -127,6 +127,8 @@ def _service_problem(desk: Desk, error: ServiceError) -> dict[str, str]:
         if known := [f for f in labels.PROGRAM_PROBLEMS if f in named]:
             return {f: desk._(labels.PROGRAM_PROBLEMS[f]) for f in known}
     field = (error.field or "").split(".")[0]
+    if field in labels.FOR_MINORS and error.code == "minors_enrolled":
+        return {field: desk._(labels.MINORS_ENROLLED)}
     if field in labels.FOR_MINORS and error.code == "invalid":
         return {field: desk._(labels.FOR_MINORS[field])}
     if field == "members_public":
