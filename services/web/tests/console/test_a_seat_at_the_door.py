@@ -203,7 +203,7 @@ async def test_once_begun_and_full_a_seat_whose_holder_has_not_come_is_released_
         after = (await page.get(f"/console/events/{event['id']}/check-in", params={"q": "cleo"})).text
 
     assert "Release Dr. Ana Reyes's seat…" in row_of(listed, mentor) and f'action="{action}"' in listed
-    assert "so your seat was given to someone waiting" in row_of(listed, mentor)  # a reason offered, to edit
+    assert "so your seat was freed for someone waiting" in row_of(listed, mentor)  # a reason offered, to edit
     assert [(c.method, c.path, c.body) for c in s.calls_to("events") if c.method != "GET"] == [
         ("POST", f"/v1/events/{event['id']}/registrations/{mentor['id']}/remove", {"reason": "You had not arrived."})]
     if htmx:
@@ -211,6 +211,7 @@ async def test_once_begun_and_full_a_seat_whose_holder_has_not_come_is_released_
         assert '<p id="seats" hx-swap-oob="true">1 seat is free. 1 person is waiting for a seat.</p>' in answer.text
         assert ">Give Cleo Waiting a free seat and check them in</button>" in answer.text
         assert "data-focus" in row_of(answer.text, cleo) and answer.text.count("data-focus") == 1
+        assert 'data-announce="Dr. Ana Reyes&#39;s seat is released, and they are emailed why."' in answer.text
     else:
         assert answer.status_code == 303 and "done=seat_released" in answer.headers["location"]
     assert ">Give Cleo Waiting a free seat and check them in</button>" in row_of(after, cleo)
@@ -234,5 +235,9 @@ async def test_releasing_a_seat_without_a_reason_asks_for_one_and_removes_nobody
     async with as_(world, "coordinator")[0] as page:
         refused = await page.post(f"/console/events/{event['id']}/check-in/{mentor['id']}/release",
                                   data={"csrf": CSRF, "reason": "  "})
-    assert refused.status_code == 422 and "Give a reason." in row_of(refused.text, mentor)
+    row = row_of(refused.text, mentor)
+    assert refused.status_code == 422 and "<details open>" in row
+    # Next to the reason's box, which it describes, emptied as it was sent (not given the offered reason again).
+    assert re.search(r'<p class="field-error" id="release-[^"]+-error" data-focus>Give a reason.</p>\s*<textarea [^>]*'
+                     r'aria-invalid="true" aria-describedby="release-[^"]+-error">\s*</textarea>', row), row
     assert not [c for c in s.calls_to("events") if c.method != "GET"]

@@ -341,3 +341,17 @@ async def test_a_removal_from_the_events_page_shows_its_reason_afterwards(world)
                         data={"csrf": CSRF, "reason": "Registered twice"})
         text = html.unescape((await page.get(f"/console/events/{event['id']}")).text)
     assert said_of(text, f"other-{mentor['id']}") == "Removed by an organizer: Registered twice"
+
+
+async def test_an_event_held_counts_among_those_who_did_not_come_the_ones_whose_seat_was_released_at_the_door(world):
+    # "2 came, 0 did not" while its attendance file and the reports counted the released one as not come.
+    s, event, mentor, mentee = world["s"], world["event"], world["mentor"], world["mentee"]
+    event["state"] = "completed"
+    for r in s.roster[event["id"]]:
+        if r["person_id"] == mentor["id"]:
+            r.update(status="removed", attended=False, cancelled_by="organiser", removal_reason="Not arrived.")
+        elif r["person_id"] == mentee["id"]:
+            r.update(attended=True, checked_in_at=datetime.now(UTC).isoformat())
+    async with as_(world, "coordinator")[0] as page:
+        text = html.unescape((await page.get(f"/console/events/{event['id']}")).text)
+    assert "1 came, 1 did not." in text

@@ -828,22 +828,24 @@ async def release_seat(event_id: UUID, person_id: UUID, desk: Console, posted: F
     whole list, as a seat given is: every row waiting may now be given it."""
     q = text(posted, "q", 100)
     reason = text(posted, "reason")
+    if not reason:  # said next to the reason, emptied as it was sent
+        return await _check_in_page(desk, event_id, q, 422,
+                                    release_errors={str(person_id): desk.error_words("reason_required")})
     error = None
-    if not reason:
-        error = desk.error_words("reason_required")
-    else:
-        try:
-            await desk.api.call("events", "POST", f"/v1/events/{event_id}/registrations/{person_id}/remove",
-                                desk.staff, json={"reason": reason})
-        except ServiceError as failed:
-            if not _refused(failed) and failed.code != "profiles_unavailable":
-                raise
-            error = await _refusal(desk, failed, event_id)
+    try:
+        await desk.api.call("events", "POST", f"/v1/events/{event_id}/registrations/{person_id}/remove", desk.staff,
+                            json={"reason": reason})
+    except ServiceError as failed:
+        if not _refused(failed) and failed.code != "profiles_unavailable":
+            raise
+        error = await _refusal(desk, failed, event_id)
     if desk.request.headers.get("hx-request") == "true":
-        listing = await _check_in_list(desk, event_id, q)
-        # Released, their row is gone: focus goes to the first waiting, whose row now offers the seat.
+        listing, names = await asyncio.gather(_check_in_list(desk, event_id, q), desk.names([str(person_id)]))
+        # Released, their row is gone: focus goes to the first waiting, whose row now offers the seat; what was done
+        # is said, as the page without JavaScript says it.
         focused = str(person_id) if error or not listing["first_waiting"] else listing["first_waiting"]
-        listed = desk.render("console/_check_in_list_answer.html", focused=focused,
+        announce = None if error else desk._(labels.SEAT_RELEASED, name=names.get(str(person_id), ""))
+        listed = desk.render("console/_check_in_list_answer.html", focused=focused, announce=announce,
                              errors={str(person_id): error} if error else {}, **listing)
         listed.headers.update({"HX-Retarget": "#check-in-list", "HX-Reswap": "outerHTML"})
         return listed

@@ -174,6 +174,8 @@ FOR_MINORS = {
     "both_must_accept": C_("A program open to high-school students asks both sides to accept each pair: tick this, "
                            "or take high-school students out of its mentees."),
 }
+# Said once a seat is released at the door with HTMX, as the page's notice says it without.
+SEAT_RELEASED = C_("%(name)s's seat is released, and they are emailed why.")
 # profiles' refusal to switch either off while high-school students are enrolled as mentees, whatever stages remain.
 MINORS_ENROLLED = C_("High-school students are enrolled in this program as mentees: it keeps reviewing its mentors "
                      "and asking both sides to accept each pair.")
