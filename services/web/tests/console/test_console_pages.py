@@ -3141,3 +3141,18 @@ async def test_an_invitations_link_opens_in_the_invitees_language_and_says_it_le
     assert "Sign in with this link to join the program (it works once, for 7 days):" in english["text"]
     assert "complete your profile" not in english["text"]
     assert "A coordinator reviews each mentor before anyone is proposed to them." in english["text"]
+
+
+async def test_vetting_shows_what_the_mentor_wrote_and_their_address_and_warns_where_mentees_are_minors(world):
+    # A coordinator vetting a mentor for high-school students saw neither the words the 16-year-old would be sent
+    # nor the address, nor that the program's mentees are minors.
+    world["mentor"]["bio"] = "Emergency medicine resident; I grew up in Atlanta."
+    world["mentor"]["enrollments"] = [world["s"].enrollments[E9]]  # the directory finds them awaiting approval
+    world["program"]["mentee_stages"] = ["high_school", "undergraduate"]
+    async with as_(world, "coordinator")[0] as page:
+        queue = " ".join(html.unescape((await page.get("/console/vetting")).text).split())
+        person = " ".join(html.unescape((await page.get(f"/console/people/{world['mentor']['id']}")).text).split())
+    assert f"<dt>Email</dt><dd>{world['mentor']['email']}</dd>" in queue
+    assert "Emergency medicine resident; I grew up in Atlanta." in queue
+    assert "This program's mentees include high-school students, most of them minors" in queue
+    assert "Emergency medicine resident; I grew up in Atlanta." in person
