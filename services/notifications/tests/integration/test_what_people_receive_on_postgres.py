@@ -382,3 +382,21 @@ async def test_a_programs_rule_on_answers_is_kept_and_read_a_program_defined_bef
         listed = await uow.notifications.programs_of([program.program_id])
     assert kept is not None and kept["both_must_accept"] is both_must_accept
     assert listed[program.program_id]["both_must_accept"] is both_must_accept
+
+
+@pytest.mark.parametrize("include", [True, False, None], ids=["high school", "no high school", "not kept"])
+async def test_whether_a_programs_mentees_include_minors_is_kept_and_read_one_defined_before_it_was_kept_as_unknown(
+        platform, include):
+    program = pr.ProgramDefinedV5(program_id=uuid4(), chapter_id=None, name="Into Medical School",
+                                  mentee_stages=["high_school", "undergraduate"] if include else ["undergraduate"],
+                                  mentor_stages=["resident"], both_must_accept=True)
+    await platform.handle(handlers.program_defined, program)
+    if include is None:  # as the migration leaves a program defined before it
+        await platform.pool.execute("UPDATE programs SET mentees_include_minors = NULL WHERE program_id = $1",
+                                    program.program_id)
+
+    async with platform.uow() as uow:
+        kept = await uow.notifications.program(program.program_id)
+        listed = await uow.notifications.programs_of([program.program_id])
+    assert kept is not None and kept["mentees_include_minors"] is include
+    assert listed[program.program_id]["mentees_include_minors"] is include

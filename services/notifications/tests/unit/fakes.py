@@ -80,10 +80,11 @@ class FakeNotifications:
 
     async def save_program(self, program_id: UUID, chapter_id: UUID | None, name: str, cadence_min_days: int,
                            cadence_max_days: int, pairing_mode: str, members_public: bool = False,
-                           both_must_accept: bool | None = None) -> None:
+                           both_must_accept: bool | None = None, mentees_include_minors: bool | None = None) -> None:
         self.programs[program_id] = {"name": name, "cadence_min_days": cadence_min_days,
                                      "cadence_max_days": cadence_max_days, "pairing_mode": pairing_mode,
-                                     "members_public": members_public, "both_must_accept": both_must_accept}
+                                     "members_public": members_public, "both_must_accept": both_must_accept,
+                                     "mentees_include_minors": mentees_include_minors}
 
     async def program(self, program_id: UUID) -> dict[str, Any] | None:
         return dict(self.programs[program_id]) if program_id in self.programs else None

@@ -261,6 +261,11 @@ class _Composer:
         return (self.c.get("program") or {}).get("both_must_accept") is False
 
     @property
+    def mentees_include_minors(self) -> bool:
+        """The program's mentees include high-school students, most of them minors (unknown: not said)."""
+        return (self.c.get("program") or {}).get("mentees_include_minors") is True
+
+    @property
     def proposes_first(self) -> bool:
         """What comes next is a proposal to accept, not a mentorship: both sides accept, or a round proposes (a round's
         pair starts once accepted)."""
@@ -781,15 +786,28 @@ class _Composer:
         _ = self._
         return Message(_("You have been paired with %(name)s") % {"name": self.partner},
                        [_("Good news: you have been paired.") + " " + self._is_your(),
-                        *self._since_over(), *self._other_requests_closed(), self._first_steps()],
+                        *self._since_over(), *self._other_requests_closed(), self._first_steps(),
+                        *self._keeping_safe()],
                        self.partner_details(), self._mentorship_link(_("See your mentorship")))
 
     def waitlist_paired(self) -> Message:
         _ = self._
         return Message(_("Off the waitlist: you have been paired with %(name)s") % {"name": self.partner},
                        [_("Thank you for waiting: you have been paired.") + " "
-                        + self._is_your(), *self._since_over(), *self._other_requests_closed(), self._first_steps()],
+                        + self._is_your(), *self._since_over(), *self._other_requests_closed(), self._first_steps(),
+                        *self._keeping_safe()],
                        self.partner_details(), self._mentorship_link(_("See your mentorship")))
+
+    def _keeping_safe(self) -> list[str]:
+        """Where mentees may be minors, each side has just been given the other's email address: whom to tell."""
+        if not self.mentees_include_minors:
+            return []
+        _ = self._
+        if self.role == "mentee":
+            return [_("If anything about this mentorship worries you, talk to a parent or another adult you trust; "
+                      "your mentorship's page also says whom to tell.")]
+        return [_("Mentees in this program include high-school students, most of them minors: meet online or "
+                  "somewhere public, and tell the program's coordinators if anything concerns you.")]
 
     def _other_requests_closed(self) -> list[str]:
         """A mentee paired on one of her requests: her others still waiting closed with it (each mentor is told)."""

@@ -79,26 +79,28 @@ class PostgresNotifications:
 
     async def save_program(self, program_id: UUID, chapter_id: UUID | None, name: str, cadence_min_days: int,
                            cadence_max_days: int, pairing_mode: str, members_public: bool = False,
-                           both_must_accept: bool | None = None) -> None:
+                           both_must_accept: bool | None = None, mentees_include_minors: bool | None = None) -> None:
         await self._conn.execute(
             """INSERT INTO programs (program_id, chapter_id, name, cadence_min_days, cadence_max_days, pairing_mode,
-                                     members_public, both_must_accept)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                                     members_public, both_must_accept, mentees_include_minors)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                ON CONFLICT (program_id) DO UPDATE SET chapter_id = $2, name = $3, cadence_min_days = $4,
-                   cadence_max_days = $5, pairing_mode = $6, members_public = $7, both_must_accept = $8""",
+                   cadence_max_days = $5, pairing_mode = $6, members_public = $7, both_must_accept = $8,
+                   mentees_include_minors = $9""",
             program_id, chapter_id, name, cadence_min_days, cadence_max_days, pairing_mode, members_public,
-            both_must_accept)
+            both_must_accept, mentees_include_minors)
 
     async def program(self, program_id: UUID) -> dict[str, Any] | None:
         row = await self._conn.fetchrow(
-            """SELECT name, cadence_min_days, cadence_max_days, pairing_mode, members_public, both_must_accept
+            """SELECT name, cadence_min_days, cadence_max_days, pairing_mode, members_public, both_must_accept,
+                      mentees_include_minors
                  FROM programs WHERE program_id = $1""", program_id)
         return dict(row) if row else None
 
     async def programs_of(self, program_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
         rows = await self._conn.fetch(
             """SELECT program_id, name, cadence_min_days, cadence_max_days, pairing_mode, members_public,
-                      both_must_accept
+                      both_must_accept, mentees_include_minors
                  FROM programs WHERE program_id = ANY($1::uuid[])""", program_ids)
         return {r["program_id"]: {k: v for k, v in r.items() if k != "program_id"} for r in rows}
 

@@ -16,7 +16,7 @@ from mentorship_contracts import matching as matching_contract
 from mentorship_contracts import profiles as profiles_contract
 from mentorship_contracts.envelope import private_twins
 from mentorship_contracts.matching import pairing_kind_of
-from mentorship_contracts.vocabulary import Role
+from mentorship_contracts.vocabulary import Role, TrainingStage
 from plumbing.auth import Principal
 
 from ..domain import commands
@@ -151,13 +151,15 @@ async def chapter_defined(event: profiles_contract.ChapterDefined, uow: UnitOfWo
 
 
 async def program_defined(event: profiles_contract.ProgramDefined, uow: UnitOfWork) -> None:
-    """Kept as its latest definition says, whether its members are public included (before version 5: not), and
-    whether a proposal waits for both sides to accept (every version says it)."""
+    """Kept as its latest definition says, whether its members are public included (before version 5: not),
+    whether a proposal waits for both sides to accept, and whether its mentees include high-school students (every
+    version says these two)."""
     async with uow:
         await uow.notifications.save_program(event.program_id, event.chapter_id, one_line(event.name) or "",
                                              event.cadence_min_days, event.cadence_max_days, event.pairing_mode,
                                              members_public=getattr(event, "members_public", False),
-                                             both_must_accept=event.both_must_accept)
+                                             both_must_accept=event.both_must_accept,
+                                             mentees_include_minors=TrainingStage.HIGH_SCHOOL in event.mentee_stages)
         await uow.commit()
 
 

@@ -40,11 +40,12 @@ class NotificationsRepository(Protocol):
 
     async def save_program(self, program_id: UUID, chapter_id: UUID | None, name: str, cadence_min_days: int,
                            cadence_max_days: int, pairing_mode: str, members_public: bool = False,
-                           both_must_accept: bool | None = None) -> None: ...
+                           both_must_accept: bool | None = None, mentees_include_minors: bool | None = None) -> None: ...
 
     async def program(self, program_id: UUID) -> Row | None:
-        """Its name, meeting cadence, how it forms pairs, whether its members are public (`members_public`), and
-        whether a proposal waits for both sides to accept (`both_must_accept`; None: defined before it was kept)."""
+        """Its name, meeting cadence, how it forms pairs, whether its members are public (`members_public`), whether
+        a proposal waits for both sides to accept (`both_must_accept`), and whether its mentees include high-school
+        students (`mentees_include_minors`); None for either of the last two: defined before it was kept."""
 
     async def programs_of(self, program_ids: list[UUID]) -> dict[UUID, Row]:
         """`program` of each that is known, in one read."""
