@@ -3,7 +3,7 @@ pairs start once accepted), a mentor proposed to them to accept, not a mentorshi
 
 from __future__ import annotations
 
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from mentorship_contracts import matching as ma
@@ -14,14 +14,19 @@ from .test_inbox_after_ones_own_change import new_uow, person
 from .test_what_people_receive import flat, sent
 
 
-async def waitlisted_in(language: str, **rules) -> str:
-    uow = new_uow()
-    mentee = await person(uow, "Sam Okafor", language=language)
+async def a_program(uow, **rules) -> UUID:
     program = uuid4()
     await handlers.program_defined(pr.ProgramDefinedV5(
         members_public=True, program_id=program, chapter_id=None, name="Pick your mentor",
         mentee_stages=["undergraduate"], mentor_stages=["resident"], **rules), uow)
     await sent(uow)
+    return program
+
+
+async def waitlisted_in(language: str, **rules) -> str:
+    uow = new_uow()
+    mentee = await person(uow, "Sam Okafor", language=language)
+    program = await a_program(uow, **rules)
     await handlers.mentee_waitlisted(ma.MenteeWaitlistedV4(enrollment_id=uuid4(), program_id=program, chapter_id=None,
                                                            mentee_id=mentee, position=2, pairing_kind="general",
                                                            after_pairing_id=None), uow)
@@ -61,11 +66,7 @@ async def test_in_a_program_of_rounds_a_waiting_mentee_is_promised_a_mentor_prop
 async def test_an_approved_mentor_is_told_a_mentee_is_proposed_to_them_where_one_is(rules, said):
     uow = new_uow()
     mentor = await person(uow, "Ana Reyes")
-    program = uuid4()
-    await handlers.program_defined(pr.ProgramDefinedV5(
-        members_public=True, program_id=program, chapter_id=None, name="Pick your mentor",
-        mentee_stages=["undergraduate"], mentor_stages=["resident"], **rules), uow)
-    await sent(uow)
+    program = await a_program(uow, **rules)
     await handlers.mentor_approved(pr.MentorApprovedV2(enrollment_id=uuid4(), person_id=mentor, program_id=program,
                                                        chapter_id=None), uow)
     [told] = await sent(uow)
