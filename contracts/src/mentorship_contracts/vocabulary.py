@@ -36,11 +36,6 @@ class TrainingStage(StrEnum):
         """Position on the one ladder of training; a mentor should stand higher than a mentee."""
         return STAGE_RANK[self]
 
-    @property
-    def practising(self) -> bool:
-        """A resident or further: a clinician or practising professional, who may offer office hours unenrolled."""
-        return self.rank >= STAGE_RANK[TrainingStage.RESIDENT]
-
 
 # Students of other health professions sit beside early medical students, their practising
 # professionals beside residents and fellows: far enough apart that a near-peer is one or two steps.

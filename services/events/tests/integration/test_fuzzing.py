@@ -11,17 +11,18 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
-from mentorship_contracts.profiles import PersonRegistered
 from mentorship_contracts.vocabulary import TrainingStage
 from plumbing.fuzzing import fuzz
 from plumbing.testing import eventually
+
+from .test_office_hours_over_http import approved_mentor
 
 
 async def records_of_its_own(events_api, publish) -> dict[str, list[str]]:
     """A published event, a draft and an open slot, whose ids the run may use besides random ones."""
     starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
     host = uuid4()
-    await publish(PersonRegistered(person_id=host, chapter_id=None, stage=TrainingStage.ATTENDING))
+    await publish(*approved_mentor(host, TrainingStage.ATTENDING))
     async with events_api.client() as admin:
         def event(**overrides) -> dict:
             return {"kind": "virtual_session", "title": "Fuzzed session", "starts_at": starts.isoformat(),
@@ -38,7 +39,7 @@ async def records_of_its_own(events_api, publish) -> dict[str, list[str]]:
                 "ends_at": (starts + timedelta(minutes=30)).isoformat()})
             return answer.json() if answer.status_code == 201 else None
 
-        slot = await eventually(offered, what="the host's profile to reach the events service")
+        slot = await eventually(offered, what="the host's profile and approval to reach the events service")
     return {"event_id": [published["id"], draft["id"]], "slot_id": [slot["id"]], "person_id": [str(host)]}
 
 

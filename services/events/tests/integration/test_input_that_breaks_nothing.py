@@ -11,6 +11,8 @@ from mentorship_contracts.profiles import PersonRegistered
 from mentorship_contracts.vocabulary import TrainingStage
 from plumbing.testing import eventually
 
+from .test_office_hours_over_http import approved_mentor, offer_once_approved
+
 STARTS = datetime.now(UTC).replace(microsecond=0) + timedelta(days=20)
 
 
@@ -97,15 +99,11 @@ async def test_an_event_or_a_slot_in_the_past_is_refused(events_api, publish):
         assert refused_field(moved) == "starts_at"
 
     host = uuid4()
-    await publish(PersonRegistered(person_id=host, chapter_id=None, stage=TrainingStage.RESIDENT))
+    await publish(*approved_mentor(host, TrainingStage.RESIDENT))
     async with events_api.client("participant", person_id=host) as as_host:
-        async def answered():
-            answer = await as_host.post("/v1/office-hours/slots", json={
-                "host_id": str(host), "starts_at": yesterday.isoformat(),
-                "ends_at": (yesterday + timedelta(minutes=30)).isoformat()})
-            return answer if answer.status_code != 409 else None  # 409: the host's profile is on its way
-
-        assert refused_field(await eventually(answered, what="the host's profile")) == "starts_at"
+        assert refused_field(await offer_once_approved(as_host, {
+            "host_id": str(host), "starts_at": yesterday.isoformat(),
+            "ends_at": (yesterday + timedelta(minutes=30)).isoformat()})) == "starts_at"
 
 
 async def test_a_chapter_event_admits_its_own_chapter_s_people_only_and_a_national_one_anyone_eligible(

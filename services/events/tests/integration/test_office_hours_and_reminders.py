@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 from events.service_layer import handlers
-from mentorship_contracts.profiles import PersonRegistered
 from mentorship_contracts.vocabulary import TrainingStage
 from plumbing.testing import eventually
+
+from .test_office_hours_over_http import approved_mentor
 
 
 async def test_fifty_people_booking_one_slot_at_once_leave_exactly_one_booking_and_a_cancellation_reopens_it(
@@ -16,7 +17,7 @@ async def test_fifty_people_booking_one_slot_at_once_leave_exactly_one_booking_a
 ):
     office_hours = await observe("events.office-hours")
     host, people = str(uuid4()), [str(uuid4()) for _ in range(50)]
-    await publish(PersonRegistered(person_id=host, chapter_id=None, stage=TrainingStage.RESIDENT))
+    await publish(*approved_mentor(host, TrainingStage.RESIDENT))
     starts = datetime.now(UTC) + timedelta(days=2)
     async with events_api.client("participant", person_id=host) as as_host:
         async def offered():
@@ -25,7 +26,7 @@ async def test_fifty_people_booking_one_slot_at_once_leave_exactly_one_booking_a
                 "ends_at": (starts + timedelta(minutes=30)).isoformat()})
             return answer.json() if answer.status_code == 201 else None
 
-        slot = await eventually(offered, what="the host's profile to reach the events service")
+        slot = await eventually(offered, what="the host's profile and approval to reach the events service")
     async with events_api.client() as admin:
         answers = await asyncio.gather(*(
             admin.post(f"/v1/office-hours/slots/{slot['id']}/booking", json={"person_id": p}) for p in people))

@@ -10,6 +10,7 @@ from mentorship_contracts.vocabulary import TrainingStage
 from plumbing.testing import eventually, operator_command
 
 from .test_events_over_http import event_body
+from .test_office_hours_over_http import approved_mentor
 
 
 async def test_restating_the_catalogue_publishes_each_event_but_drafts_as_it_is_now_after_its_history(
@@ -81,7 +82,7 @@ async def test_restating_office_hours_publishes_each_booking_held_on_the_restric
         events_api, events_settings, observe, publish):
     office_hours = await observe("events.office-hours")
     host, student = uuid4(), uuid4()
-    await publish(PersonRegistered(person_id=host, chapter_id=None, stage=TrainingStage.ATTENDING),
+    await publish(*approved_mentor(host, TrainingStage.ATTENDING),
                   PersonRegistered(person_id=student, chapter_id=None, stage=TrainingStage.UNDERGRADUATE))
     starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
     async with events_api.client("participant", person_id=host) as as_host:

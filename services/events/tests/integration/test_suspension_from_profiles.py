@@ -10,13 +10,15 @@ from mentorship_contracts.profiles import PersonRegisteredV2, PersonReinstated, 
 from mentorship_contracts.vocabulary import TrainingStage
 from plumbing.testing import eventually
 
+from .test_office_hours_over_http import approved_mentor
+
 
 async def test_a_person_suspended_on_profiles_people_has_their_slot_withdrawn_until_reinstated(
     events_api, publish, observe,
 ):
     office_hours = await observe("events.office-hours")
     host, student = str(uuid4()), str(uuid4())
-    await publish(PersonRegisteredV2(person_id=host, chapter_id=None, stage=TrainingStage.RESIDENT, is_alumni=False),
+    await publish(*approved_mentor(host, TrainingStage.RESIDENT),
                   PersonRegisteredV2(person_id=student, chapter_id=None, stage=TrainingStage.UNDERGRADUATE,
                                      is_alumni=False))
     starts = datetime.now(UTC) + timedelta(days=2)
@@ -27,7 +29,7 @@ async def test_a_person_suspended_on_profiles_people_has_their_slot_withdrawn_un
             answer = await as_host.post("/v1/office-hours/slots", json=slot_times)
             return answer.json() if answer.status_code == 201 else None
 
-        slot = await eventually(offered, what="the host's profile to reach the events service")
+        slot = await eventually(offered, what="the host's profile and approval to reach the events service")
         feed = (await as_host.post("/v1/calendar/feed")).json()["url"]
     async with events_api.client("participant", person_id=student) as as_student:
         booked = await as_student.post(f"/v1/office-hours/slots/{slot['id']}/booking", json={"person_id": student})

@@ -40,10 +40,20 @@ async def book(uow, slot_id, person):
     return await handlers.book_slot(commands.BookSlot(slot_id, person), participant(person), uow)
 
 
-async def offered(uow, host=None, stage=S.ATTENDING, is_alumni=False, starts=TOMORROW):
+async def approved_mentor(uow, host, stage=S.ATTENDING, chapter=None):
+    """`host`, known to events, approved as a mentor in a program: as profiles tells us of someone who hosts."""
+    await uow.participants.save(Participant(host, stage, chapter))
+    await handlers.mentor_enrollment_changed(enrolled(host), uow)
+    return host
+
+
+async def offered(uow, host=None, stage=S.ATTENDING, is_alumni=False, starts=TOMORROW, approve=True):
+    """A slot `host` offers; unless `approve` is False, they are first approved as a mentor in a program."""
     host = host or uuid4()
     if stage is not None:
         await uow.participants.save(Participant(host, stage, is_alumni=is_alumni))
+    if approve:
+        await handlers.mentor_enrollment_changed(enrolled(host), uow)
     return await handlers.offer_slot(commands.OfferSlot(host, starts, starts + timedelta(minutes=30)),
                                      participant(host), uow)
 
@@ -57,12 +67,37 @@ async def test_a_slot_is_offered_at_most_a_year_ahead_not_years_ahead_by_a_slip_
 
 
 @pytest.mark.parametrize("stage", [S.RESIDENT, S.FELLOW, S.ATTENDING, S.NURSE, S.PHYSICIAN_ASSISTANT, S.PHARMACIST])
-async def test_a_clinician_offers_office_hours(uow, stage):
+async def test_a_clinician_approved_as_a_mentor_in_a_program_offers_office_hours(uow, stage):
     assert (await offered(uow, stage=stage)).booked_by is None
 
 
-async def test_an_alumnus_who_volunteers_as_a_mentor_offers_office_hours(uow):
-    assert (await offered(uow, stage=S.MEDICAL_STUDENT_4, is_alumni=True)).booked_by is None
+@pytest.mark.parametrize("stage", [S.RESIDENT, S.FELLOW, S.ATTENDING, S.NURSE, S.PHYSICIAN_ASSISTANT, S.PHARMACIST])
+async def test_a_clinician_no_program_approved_as_a_mentor_offers_no_office_hours_whatever_stage_they_declared(
+        uow, stage):
+    # A stage is what someone declares at sign-up: no one has vetted it.
+    with pytest.raises(NotAHost) as refused:
+        await offered(uow, stage=stage, approve=False)
+    assert refused.value.field == "host_id" and uow.slots.rows == {}
+
+
+async def test_an_alum_no_program_approved_as_a_mentor_offers_no_office_hours(uow):
+    with pytest.raises(NotAHost):
+        await offered(uow, stage=S.ATTENDING, is_alumni=True, approve=False)
+    assert uow.slots.rows == {}
+
+
+async def test_a_clinician_who_signed_up_to_mentor_offers_no_office_hours_while_awaiting_approval(uow):
+    host = uuid4()
+    await handlers.mentor_enrollment_changed(enrolled(host, approval="pending"), uow)
+    with pytest.raises(NotAHost):
+        await offered(uow, host, stage=S.PHYSICIAN_ASSISTANT, is_alumni=True, approve=False)
+
+
+async def test_a_host_refused_is_told_office_hours_are_offered_by_approved_mentors_not_by_clinicians_or_alumni(uow):
+    with pytest.raises(NotAHost) as refused:
+        await offered(uow, stage=S.RESIDENT, approve=False)
+    assert "approved" in str(refused.value)
+    assert "clinician" not in str(refused.value) and "alumni" not in str(refused.value)
 
 
 def enrolled(person, role=Role.MENTOR, approval="approved", enrollment=None, changed=False):
@@ -74,7 +109,7 @@ def enrolled(person, role=Role.MENTOR, approval="approved", enrollment=None, cha
 async def test_a_near_peer_mentor_approved_in_a_program_offers_office_hours(uow):
     mentor = uuid4()
     await handlers.mentor_enrollment_changed(enrolled(mentor), uow)
-    assert (await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3)).host_id == mentor
+    assert (await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3, approve=False)).host_id == mentor
 
 
 async def test_a_mentor_awaiting_approval_or_suspended_offers_no_office_hours_until_approved(uow):
@@ -82,17 +117,17 @@ async def test_a_mentor_awaiting_approval_or_suspended_offers_no_office_hours_un
     enrollment = enrolled(mentor, approval="pending")
     await handlers.mentor_enrollment_changed(enrollment, uow)
     with pytest.raises(NotAHost):
-        await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3)
+        await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3, approve=False)
 
     approved = source.MentorApprovedV2(enrollment_id=enrollment.enrollment_id, person_id=mentor,
                                        program_id=enrollment.program_id, chapter_id=None)
     await handlers.mentor_enrollment_changed(approved, uow)
-    assert await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3)
+    assert await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3, approve=False)
 
     await handlers.mentor_enrollment_changed(source.MentorSuspendedV2(**approved.model_dump(
         include={"enrollment_id", "person_id", "program_id", "chapter_id"})), uow)
     with pytest.raises(NotAHost):
-        await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3)
+        await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3, approve=False)
 
 
 async def test_a_mentor_offers_office_hours_while_enrolled_as_a_mentor_in_any_program(uow):
@@ -103,20 +138,20 @@ async def test_a_mentor_offers_office_hours_while_enrolled_as_a_mentor_in_any_pr
 
     await handlers.mentor_enrollment_changed(source.EnrollmentWithdrawnV2(**first.model_dump(
         include={"enrollment_id", "person_id", "program_id", "chapter_id", "role"})), uow)
-    assert await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3)
+    assert await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3, approve=False)
 
     # The other enrollment turned into a mentee's: a mentor in no program now.
     await handlers.mentor_enrollment_changed(
         enrolled(mentor, Role.MENTEE, enrollment=second.enrollment_id, changed=True), uow)
     with pytest.raises(NotAHost):
-        await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3)
+        await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3, approve=False)
 
 
 async def test_a_mentee_s_enrollment_makes_no_one_a_host(uow):
     mentee = uuid4()
     await handlers.mentor_enrollment_changed(enrolled(mentee, Role.MENTEE), uow)
     with pytest.raises(NotAHost):
-        await offered(uow, mentee, stage=S.MEDICAL_STUDENT_3)
+        await offered(uow, mentee, stage=S.MEDICAL_STUDENT_3, approve=False)
 
 
 async def test_an_erased_mentor_s_enrollments_are_forgotten_with_them(uow):
@@ -139,10 +174,10 @@ async def test_a_mentor_approved_before_events_kept_enrollments_hosts_once_profi
                                                               stage=S.MEDICAL_STUDENT_3, is_alumni=False,
                                                               suspended=False), uow)
     with pytest.raises(NotAHost):  # what events knew before the restatement: a student
-        await offered(uow, mentor, stage=None)
+        await offered(uow, mentor, stage=None, approve=False)
     enrollment = restated(mentor)
     await handlers.mentor_enrollment_changed(enrollment, uow)
-    assert (await offered(uow, mentor, stage=None)).host_id == mentor
+    assert (await offered(uow, mentor, stage=None, approve=False)).host_id == mentor
 
 
 @pytest.mark.parametrize("what", [{"active": False}, {"approval": "pending"}, {"approval": "suspended"}])
@@ -151,13 +186,13 @@ async def test_a_restated_enrollment_withdrawn_pending_or_suspended_makes_no_hos
     await handlers.mentor_enrollment_changed(restated(mentor, enrollment=enrollment), uow)
     await handlers.mentor_enrollment_changed(restated(mentor, enrollment=enrollment, **what), uow)
     with pytest.raises(NotAHost):
-        await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3)
+        await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3, approve=False)
 
 
 @pytest.mark.parametrize("stage", [S.HIGH_SCHOOL, S.UNDERGRADUATE, S.MEDICAL_STUDENT_2, S.NURSING_STUDENT])
 async def test_a_student_who_is_neither_mentor_nor_clinician_does_not_offer_office_hours(uow, stage):
     with pytest.raises(NotAHost) as refused:
-        await offered(uow, stage=stage)
+        await offered(uow, stage=stage, approve=False)
     assert refused.value.field == "host_id" and str(stage) in str(refused.value)
     assert uow.slots.rows == {}
 
@@ -170,13 +205,13 @@ async def test_a_slot_is_offered_to_start_in_the_future(uow):
 
 async def test_a_host_profiles_has_not_told_us_about_yet_is_asked_to_try_again(uow):
     with pytest.raises(HostNotYetKnown) as refused:
-        await offered(uow, stage=None)
+        await offered(uow, stage=None, approve=False)
     assert refused.value.field == "host_id"
 
 
 async def test_a_slot_is_in_its_host_s_chapter(uow):
     host, chapter = uuid4(), uuid4()
-    await uow.participants.save(Participant(host, S.ATTENDING, chapter))
+    await approved_mentor(uow, host, chapter=chapter)
 
     slot = await handlers.offer_slot(commands.OfferSlot(host, TOMORROW, TOMORROW + timedelta(minutes=30)),
                                      participant(host), uow)
@@ -187,8 +222,8 @@ async def test_a_slot_is_in_its_host_s_chapter(uow):
 async def test_a_coordinator_offers_slots_for_the_hosts_of_their_own_chapter_only(uow):
     chapter, ours, theirs = uuid4(), uuid4(), uuid4()
     coordinator = Principal(subject="c", role=PrincipalRole.COORDINATOR, chapter_ids=frozenset({chapter}))
-    await uow.participants.save(Participant(ours, S.ATTENDING, chapter))
-    await uow.participants.save(Participant(theirs, S.ATTENDING, uuid4()))
+    await approved_mentor(uow, ours, chapter=chapter)
+    await approved_mentor(uow, theirs, chapter=uuid4())
 
     def on_behalf_of(host):
         return commands.OfferSlot(host, TOMORROW, TOMORROW + timedelta(minutes=30))
@@ -349,7 +384,7 @@ async def test_my_calendar_feed_holds_my_bookings_as_participant_and_as_host(uow
 
 async def test_an_online_slot_carries_its_link_to_join_which_the_host_may_give_or_change_later(uow):
     host = uuid4()
-    await uow.participants.save(Participant(host, S.ATTENDING))
+    await approved_mentor(uow, host)
     given = await handlers.offer_slot(commands.OfferSlot(host, TOMORROW, TOMORROW + timedelta(minutes=30),
                                                          join_url="https://meet.example.org/dr-lee"),
                                       participant(host), uow)
@@ -392,7 +427,7 @@ async def test_a_first_link_given_to_a_booked_slot_is_announced_as_such(uow, emi
 
 async def test_only_an_online_slot_has_a_link_to_join_and_only_its_host_or_an_organiser_sets_it(uow):
     host = uuid4()
-    await uow.participants.save(Participant(host, S.ATTENDING))
+    await approved_mentor(uow, host)
     with pytest.raises(Invalid) as refused:
         await handlers.offer_slot(commands.OfferSlot(host, TOMORROW, TOMORROW + timedelta(minutes=30),
                                                      is_virtual=False, location="Room 4",
@@ -422,7 +457,7 @@ async def test_a_coordinator_or_administrator_acting_on_a_host_s_slot_is_audited
     coordinator = Principal(subject="c", role=PrincipalRole.COORDINATOR, person_id=uuid4(),
                             chapter_ids=frozenset({chapter}))
     administrator = Principal(subject="a", role=PrincipalRole.ADMIN, person_id=uuid4())
-    await uow.participants.save(Participant(host, S.ATTENDING, chapter))
+    await approved_mentor(uow, host, chapter=chapter)
     await uow.participants.save(Participant(student, S.UNDERGRADUATE, chapter))
 
     def new_slot():
@@ -457,7 +492,7 @@ async def slots_of_both_kinds(uow):
     """A national slot (its host, a mentor in a national program, has no chapter) and one of CHAPTER's."""
     national = await offered(uow)
     chapter_host = uuid4()
-    await uow.participants.save(Participant(chapter_host, S.ATTENDING, CHAPTER))
+    await approved_mentor(uow, chapter_host, chapter=CHAPTER)
     chapters = await handlers.offer_slot(commands.OfferSlot(chapter_host, TOMORROW, TOMORROW + timedelta(minutes=30)),
                                          participant(chapter_host), uow)
     return national, chapters

@@ -11,6 +11,7 @@ from events.entrypoints import consumers
 from events.service_layer import handlers
 from mentorship_contracts import events as contract
 from mentorship_contracts import profiles as source
+from mentorship_contracts.vocabulary import Role
 from mentorship_contracts.vocabulary import TrainingStage as S
 from plumbing.auth import Principal
 from plumbing.auth import Role as PrincipalRole
@@ -30,6 +31,15 @@ async def known(uow, stage=S.ATTENDING, chapter=None):
     person = uuid4()
     await uow.participants.save(Participant(person, stage, chapter))
     return person
+
+
+async def a_host(uow, chapter=None):
+    """Someone a program has approved as a mentor: they offer office hours."""
+    host = await known(uow, chapter=chapter)
+    await handlers.mentor_enrollment_changed(source.EnrollmentCreatedV3(
+        enrollment_id=uuid4(), person_id=host, program_id=uuid4(), chapter_id=None, role=Role.MENTOR, stage=S.ATTENDING,
+        approval="approved"), uow)
+    return host
 
 
 async def offer(uow, host, starts=TOMORROW, by=None):
@@ -88,7 +98,7 @@ def test_a_suspended_person_is_refused_with_409_person_suspended():
 
 
 async def test_a_suspended_hosts_future_slots_are_withdrawn_and_their_bookers_told(uow, emitted):
-    host, student = await known(uow), await known(uow, S.UNDERGRADUATE)
+    host, student = await a_host(uow), await known(uow, S.UNDERGRADUATE)
     booked, still_open = await offer(uow, host), await offer(uow, host, TOMORROW + timedelta(hours=1))
     await book(uow, booked.id, student)
     past = await a_past_slot(uow, host, booked_by=student)
@@ -107,7 +117,7 @@ async def test_a_suspended_hosts_future_slots_are_withdrawn_and_their_bookers_to
 
 
 async def test_a_suspended_person_s_bookings_of_others_future_slots_are_cancelled_and_the_hosts_told(uow, emitted):
-    host, student = await known(uow), await known(uow, S.UNDERGRADUATE)
+    host, student = await a_host(uow), await known(uow, S.UNDERGRADUATE)
     upcoming = await offer(uow, host)
     await book(uow, upcoming.id, student)
     past = await a_past_slot(uow, host, booked_by=student)
@@ -124,8 +134,8 @@ async def test_a_suspended_person_s_bookings_of_others_future_slots_are_cancelle
 
 async def test_a_suspended_person_cannot_book_or_offer(uow):
     chapter = uuid4()
-    host, student = await known(uow, chapter=chapter), await known(uow, S.UNDERGRADUATE, chapter)
-    slot = await offer(uow, await known(uow))
+    host, student = await a_host(uow, chapter), await known(uow, S.UNDERGRADUATE, chapter)
+    slot = await offer(uow, await a_host(uow))
     for person in (host, student):
         await suspend(uow, person)
 
@@ -201,8 +211,8 @@ async def test_the_calendar_feed_of_a_suspended_owner_is_not_found(uow):
 
 
 async def test_reinstating_lets_them_book_again(uow, emitted):
-    host, student = await known(uow), await known(uow, S.UNDERGRADUATE)
-    slot = await offer(uow, await known(uow))
+    host, student = await a_host(uow), await known(uow, S.UNDERGRADUATE)
+    slot = await offer(uow, await a_host(uow))
     for person in (host, student):
         await suspend(uow, person)
         await reinstate(uow, person)
@@ -213,7 +223,7 @@ async def test_reinstating_lets_them_book_again(uow, emitted):
 
 
 async def test_a_suspension_applied_again_changes_nothing_more(uow, emitted):
-    host, student = await known(uow), await known(uow, S.UNDERGRADUATE)
+    host, student = await a_host(uow), await known(uow, S.UNDERGRADUATE)
     slot = await offer(uow, host)
     await book(uow, slot.id, student)
     suspension = source.PersonSuspended(person_id=host)
@@ -228,7 +238,7 @@ async def test_a_suspension_applied_again_changes_nothing_more(uow, emitted):
 
 
 async def test_an_older_fact_read_late_does_not_undo_a_newer_one(uow, emitted):
-    host, earlier = await known(uow), datetime.now(UTC) - timedelta(minutes=5)
+    host, earlier = await a_host(uow), datetime.now(UTC) - timedelta(minutes=5)
     await reinstate(uow, host)
     await suspend(uow, host, at=earlier)  # suspended five minutes ago, reinstated since: read late, it is stale
     slot = await offer(uow, host)
@@ -242,7 +252,7 @@ async def test_an_older_fact_read_late_does_not_undo_a_newer_one(uow, emitted):
 
 
 async def test_a_restatement_says_whether_the_person_is_suspended(uow, emitted):
-    host, student = await known(uow), await known(uow, S.UNDERGRADUATE)
+    host, student = await a_host(uow), await known(uow, S.UNDERGRADUATE)
     slot = await offer(uow, host)
     await book(uow, slot.id, student)
 
@@ -261,7 +271,7 @@ async def test_a_restatement_says_whether_the_person_is_suspended(uow, emitted):
 
 
 async def test_a_suspended_person_s_profile_changes_keep_them_suspended(uow):
-    host = await known(uow)
+    host = await a_host(uow)
     await suspend(uow, host)
     await handlers.remember_participant(source.PersonUpdatedV2(person_id=host, chapter_id=None, stage=S.FELLOW,
                                                                is_alumni=False, changed_fields=["stage"]), uow)

@@ -284,7 +284,8 @@ async def test_a_mentee_changes_their_name_pronouns_and_stage_and_their_mentor_s
     assert (await _as_the_mentor_sees(platform, person["id"]))["pronouns"] is None
 
 
-async def test_an_alum_says_so_on_their_details_and_can_then_offer_office_hours_whatever_their_stage(platform, page):
+async def test_an_alum_says_so_on_their_details_and_is_not_let_offer_office_hours_without_a_program_s_approval(
+        platform, page):
     email, person = await _registered(platform, "Rosa Vidal", "alum", stage="post_baccalaureate")
     await sign_in(page, platform, email)
     assert not await page.get_by_role("link", name="Office hours you offer").is_visible()
@@ -299,19 +300,21 @@ async def test_an_alum_says_so_on_their_details_and_can_then_offer_office_hours_
     await page.goto("/profile")
     assert await page.get_by_label("I am an alum of one of the organization's programs").is_checked()
 
-    # The home page leads there, and events takes the slot once it has heard that she is an alum.
+    # Declared, vetted by no one: office hours are offered by mentors a program has approved.
     await page.goto("/")
-    await page.get_by_role("link", name="Office hours you offer").click()
-    day = (datetime.now(UTC) + timedelta(days=9)).date().isoformat()
-
-    async def offered() -> bool:
-        await page.goto("/my-office-hours")
-        await page.locator("#day").fill(day)
-        await page.locator("#time").fill("18:30")
-        await page.get_by_role("button", name="Offer this slot").click()
-        await page.locator("h1").wait_for()
-        return await page.get_by_text("Your office hour is offered.").is_visible()
-    await eventually(offered, timeout=60, interval=0.5, what="the alum's office hour offered")
+    assert not await page.get_by_role("link", name="Office hours you offer").is_visible()
+    await page.goto("/my-office-hours")
+    await page.get_by_text("Office hours are offered by mentors a program has approved.").wait_for()
+    assert not await page.get_by_role("button", name="Offer this slot").is_visible()
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=9)
+    async with platform.client("events", role="participant", person_id=person["id"]) as as_her:
+        async def refused() -> bool:
+            answer = await as_her.post("/v1/office-hours/slots", json={
+                "host_id": person["id"], "starts_at": starts.isoformat(),
+                "ends_at": (starts + timedelta(minutes=30)).isoformat()})
+            assert answer.status_code != 201, answer.text
+            return answer.status_code == 403 and answer.json()["error"]["code"] == "not_a_host"
+        await eventually(refused, timeout=60, what="events refusing the alum's office hour")
 
 
 async def _as_the_mentor_sees(platform, mentee_id: str) -> dict:

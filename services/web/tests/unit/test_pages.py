@@ -418,7 +418,7 @@ async def test_a_free_office_hour_says_its_hosts_stage_of_training_where_it_does
                          f"GET /v1/people/{ME}/partners": []})
     async with browser(services, ME) as page:
         shown = text_of((await page.get("/office-hours")).text)
-    assert "With a mentor or clinician: Attending physician" in shown
+    assert "With a mentor: Attending physician" in shown and "clinician" not in shown
 
 
 async def test_an_office_hours_calendar_file_is_titled_with_whom_as_its_emails_attachment_is():
@@ -447,6 +447,47 @@ async def test_a_mentor_awaiting_approval_is_told_when_they_can_offer_office_hou
         approved = (await page.get("/my-office-hours")).text
     assert 'action="/my-office-hours"' not in waiting and "once your program approves you" in waiting
     assert 'action="/my-office-hours"' in approved and "once your program approves you" not in approved
+
+
+APPROVED_MENTORS_HOST = ("Office hours are offered by mentors a program has approved. If you signed up to mentor, you "
+                         "can offer slots here once your program approves you: we email you when it does.")
+
+
+async def test_a_resident_who_mentors_in_no_program_is_told_approved_mentors_offer_office_hours_not_given_a_form():
+    # A stage is declared at sign-up, vetted by no one: events lets mentors a program has approved alone host.
+    services = Services({"GET /v1/office-hours/slots": [], f"GET /v1/people/{ME}/partners": [],
+                         f"GET /v1/people/{ME}/enrollments": []})
+    async with browser(services, ME, stage="resident") as page:
+        shown = (await page.get("/my-office-hours")).text
+    assert 'action="/my-office-hours"' not in shown
+    assert APPROVED_MENTORS_HOST in text_of(shown) and "clinician" not in shown and "alumni" not in shown
+
+
+async def test_an_office_hour_events_refuses_its_host_says_approved_mentors_offer_them_not_clinicians_or_alumni():
+    services = Services({f"GET /v1/people/{ME}/office-hours/slots": [], "GET /v1/office-hours/slots": [],
+                         **mentoring(ME), "POST /v1/office-hours/slots": httpx.Response(
+                             403, json={"error": {"code": "not_a_host", "message": "not an approved mentor"}})})
+    async with browser(services, ME) as page:
+        answer = await page.post("/my-office-hours", data={
+            "csrf": CSRF, "day": "2099-01-05", "time": "10:15", "minutes": "45", "where": "online"})
+    assert APPROVED_MENTORS_HOST in text_of(answer.text) and "clinician" not in answer.text
+
+
+async def test_office_hours_to_book_are_said_to_be_with_mentors_a_program_approved_not_with_clinicians():
+    services = Services({"GET /v1/office-hours/slots": [], "GET /v1/office-hours/bookings/mine": [],
+                         f"GET /v1/people/{ME}/partners": []})
+    async with browser(services, ME) as page:
+        shown = text_of((await page.get("/office-hours")).text)
+    assert "Short one-to-one talks with mentors a program has approved." in shown and "clinician" not in shown
+
+
+async def test_the_alum_question_does_not_promise_that_alumni_may_offer_office_hours():
+    services = Services({f"GET /v1/people/{ME}": PERSON, "GET /v1/chapters": []})
+    async with browser(services, ME) as page:
+        shown = text_of((await page.get("/profile")).text)
+    assert "I am an alum of one of the organization's programs" in shown
+    assert "Alumni who volunteer can offer office hours" not in shown
+    assert "To offer office hours, join a program as a mentor: you can once it approves you." in shown
 
 
 async def test_an_office_hour_sent_by_someone_not_yet_offering_is_answered_with_its_mistakes_not_a_missing_form():
@@ -1190,6 +1231,24 @@ async def test_the_welcome_page_does_not_promise_that_both_agree_before_every_me
     assert "you both agree before it starts" not in welcome.text
     assert "In some programs you both accept the pairing before it starts; in others it starts as soon as you are " \
            "paired." in welcome.text
+
+
+@pytest.mark.parametrize("language, path, said", [
+    ("en", "/", "Find a mentor on your path into medicine and the health professions"),
+    ("en", "/", "High-school, pre-med, post-bacc and medical students, and nursing, physician assistant and other "
+                "health-professions students, meet near-peers"),
+    ("en", "/programs", "the path into medicine and the health professions with people further along it: pre-med and "
+                        "medical students, nursing, physician assistant and other health-professions students alike."),
+    ("es", "/", "Encuentra una persona mentora en tu camino hacia la medicina y las profesiones de la salud"),
+    ("es", "/", "y de enfermería, para asistente médico (PA) y de otras profesiones de la salud"),
+    ("es", "/programs", "el camino hacia la medicina y las profesiones de la salud con personas más avanzadas en él: "
+                        "estudiantes de premedicina y de medicina")])
+async def test_the_front_page_and_the_programs_speak_to_every_health_profession_not_to_medicine_alone(
+        language, path, said):
+    # Nursing, physician assistant, pharmacy and public-health students use the platform too.
+    async with browser(Services({"GET /v1/programs": [], "GET /v1/chapters": []}), language=language) as page:
+        shown = text_of((await page.get(path)).text)
+    assert said in shown
 
 
 async def test_each_identity_answer_offers_common_words_and_says_a_mentor_matches_when_described_the_same_way():

@@ -1,6 +1,7 @@
 """What a page tells a person of their own part is true of them: a mentor whose offer was declined does not read that
 they mentor; one who just joined reads what happens next in that program (choose a mentor, wait for a round, or be
-told once paired); the home page's link to office hours names one's bookings too."""
+told once paired); one for whom no program is open is promised no word of one; the home page's link to office hours
+names one's bookings too."""
 
 from __future__ import annotations
 
@@ -135,6 +136,21 @@ async def test_spanish_where_mentees_choose_and_in_rounds():
     assert "En este programa eliges a tu persona mentora" in text_of(choosing)
     assert "Su coordinación asigna todas las mentorías a la vez, por rondas" in text_of(rounds)
     assert "en cuanto te asignemos una mentoría" not in text_of(choosing) + text_of(rounds)
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "No program is open to your stage of training right now: check back later. Meanwhile, events and office "
+           "hours are open to you."),
+    ("es", "Ahora no hay ningún programa abierto a tu etapa de formación: vuelve a mirar más adelante. Mientras tanto, "
+           "los eventos y las horas de orientación están abiertos para ti.")])
+async def test_one_for_whom_no_program_is_open_is_not_promised_word_of_one_but_sent_to_events_and_office_hours(
+        language, said):
+    # Nothing tells anyone when a program opens.
+    async with browser(programs_to_join(), ME, language=language) as page:
+        shown = (await page.get("/sign-up/enrol?signing_up=1")).text
+    assert said in text_of(shown)
+    assert "We will tell you when one opens" not in shown and "Te avisaremos cuando se abra uno" not in shown
+    assert 'href="/events"' in shown.split("<main")[1] and 'href="/office-hours"' in shown.split("<main")[1]
 
 
 @pytest.mark.parametrize("language, said", [("en", "Office hours you can book, and yours to join"),

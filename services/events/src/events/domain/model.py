@@ -68,7 +68,7 @@ class NotConfirmed(Forbidden, code="not_confirmed"):
 
 
 class NotAHost(Forbidden, code="not_a_host"):
-    """Office hours are offered by mentors and clinicians only."""
+    """Only mentors a program has approved offer office hours."""
 
 
 class SlotTooFarAhead(Invalid, code="slot_too_far_ahead"):
@@ -512,13 +512,14 @@ class Participant:
 
     @property
     def may_host_office_hours(self) -> bool:
-        """Mentors (near-peer students too), clinicians and alumni (who volunteer as mentors) offer office hours."""
-        return self.is_mentor or self.stage.practising or self.is_alumni
+        """Office hours are offered by mentors a program has approved (near-peer students and clinicians alike): a
+        stage or alumni standing is what someone declared at sign-up, vetted by no one, so it makes no host."""
+        return self.is_mentor
 
 
 @dataclass
 class OfficeHourSlot:
-    """Time a mentor or clinician offers; one participant books it.
+    """Time a mentor offers; one participant books it.
 
     A slot is in its host's chapter, for that chapter's people; the slot of a host without a chapter (a mentor in a
     national program) is national, open to everyone. Who is listed a slot is who may book it (`open_to`).
@@ -541,16 +542,15 @@ class OfficeHourSlot:
         the future."""
         if host is None:
             raise HostNotYetKnown(
-                "office hours are offered by mentors and clinicians, and the host's profile has not reached the "
-                "events service yet; try again in a moment", field="host_id")
+                "office hours are offered by mentors a program has approved, and the host's profile has not reached "
+                "the events service yet; try again in a moment", field="host_id")
         if host.suspended:
             raise AccountSuspended("the host's account is suspended: they offer no office hours until it is "
                                    "reinstated", field="host_id")
         if not host.may_host_office_hours:
             raise NotAHost(
-                "office hours are offered by mentors approved in a program and by clinicians (residents, fellows, "
-                "attendings, practising health professionals, alumni); the host is not an approved mentor in any "
-                f"program, and their training stage is {host.stage}", field="host_id")
+                "office hours are offered by mentors a program has approved, whatever their training stage; the "
+                f"host (training stage: {host.stage}) is not an approved mentor in any program", field="host_id")
         # The host's chapter, whoever files the slot: its coordinators may withdraw it and cancel its bookings.
         slot = cls(id=uuid4(), chapter_id=host.chapter_id, **attributes)
         if slot.ends_at <= slot.starts_at:

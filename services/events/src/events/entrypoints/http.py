@@ -659,11 +659,12 @@ async def calendar_feed(token: FeedToken, unit: UnitOfWork) -> CalendarResponse:
 
 @router.post("/office-hours/slots", status_code=201, responses=answers(409))
 async def offer_slot(body: SlotIn, caller: Caller, unit: UnitOfWork) -> SlotOut:
-    """A mentor or clinician offers a slot (or an administrator, or a coordinator of the host's chapter, does on
-    their behalf), in the host's chapter; whether the host is one is what profiles has told the events service: 403
-    when not, 409 while their profile has not arrived (`host_not_yet_known`), 409 `person_suspended` while their
-    account is suspended (a suspension withdraws the slots they host still to start), and 409 `slot_overlaps` when
-    the host offers a slot at that time already."""
+    """A mentor a program has approved offers a slot (or an administrator, or a coordinator of the host's chapter,
+    does on their behalf), in the host's chapter; whether the host is one is what profiles has told the events service
+    of their enrollments (a training stage or alumni standing makes no one a host): 403 `not_a_host` when not, 409
+    while their profile has not arrived (`host_not_yet_known`), 409 `person_suspended` while their account is
+    suspended (a suspension withdraws the slots they host still to start), and 409 `slot_overlaps` when the host
+    offers a slot at that time already."""
     command = commands.OfferSlot(**body.model_dump(exclude={"chapter_id"}))
     return SlotOut.of(await handlers.offer_slot(command, caller, unit), caller)
 

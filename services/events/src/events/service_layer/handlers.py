@@ -540,17 +540,17 @@ def _digest(token: str) -> bytes:
 # --- office hours -------------------------------------------------------------------------------------------------
 
 async def offer_slot(command: commands.OfferSlot, offerer: Principal, uow: EventsUnitOfWorkPort) -> OfficeHourSlot:
-    """Open a slot in its host's chapter; only a mentor or clinician (as profiles describes them to us) whose account
-    is not suspended hosts one. The host offers it, or on their behalf an administrator or a coordinator of the
-    host's chapter."""
+    """Open a slot in its host's chapter; only a mentor a program has approved (as profiles tells us of their
+    enrollments) whose account is not suspended hosts one. The host offers it, or on their behalf an administrator or
+    a coordinator of the host's chapter."""
     async with uow:
         # Locked: a suspension applied meanwhile waits, then finds this slot and withdraws it (or is seen here).
         host = await uow.participants.get(command.host_id, lock=True)
         # A host profiles has not told us of yet has no chapter we know: no coordinator acts for them.
         if not (offerer.is_person(command.host_id) or offerer.is_admin
                 or (host is not None and offerer.coordinates(host.chapter_id))):
-            raise Forbidden("mentors and clinicians offer their own slots; a coordinator offers them for the hosts "
-                            "of their chapter", field="host_id")
+            raise Forbidden("mentors offer their own slots; a coordinator offers them for the hosts of their "
+                            "chapter", field="host_id")
         slot = OfficeHourSlot.offer(host, now=_now(), **asdict(command))
         # Under the host's lock, taken above: two offers of one host (a form sent twice) take turns.
         if await uow.slots.overlapping(slot.host_id, slot.starts_at, slot.ends_at):
@@ -763,8 +763,10 @@ async def mentor_enrollment_changed(
     event: source.EnrollmentCreated | source.EnrollmentChanged | source.MentorApproved | source.MentorSuspended
     | source.EnrollmentWithdrawn | source.EnrollmentRestated, uow: EventsUnitOfWorkPort,
 ) -> None:
-    """Mentors approved in a program offer office hours, near-peer students among them: remember each of a person's
-    enrollments as a mentor and whether it is approved now (one awaiting approval, or suspended, is not)."""
+    """Mentors approved in a program offer office hours, near-peer students and clinicians alike: remember each of a
+    person's enrollments as a mentor and whether it is approved now (one awaiting approval, or suspended, is not).
+    Someone approved in no program any more offers no new slot; those they offered already stay, for them or an
+    organiser to withdraw."""
     approved: bool | None
     match event:
         case source.MentorApproved() | source.MentorSuspended():

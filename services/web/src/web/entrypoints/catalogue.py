@@ -154,9 +154,9 @@ async def offer_slot(visitor: Person, posted: Form) -> Response:
         if error.code in ("slot_too_far_ahead", "slot_overlaps"):
             field = "day" if error.code == "slot_too_far_ahead" else "time"
             return await _slots_page(visitor, 422, values=values, problems={field: visitor.error_words(error)})
-        message = (visitor._("Office hours are offered by mentors a program has approved, and by "
-                             "clinicians. If you signed up to mentor, you can offer slots here once your program "
-                             "approves you.")
+        message = (visitor._("Office hours are offered by mentors a program has approved. If you signed up to "
+                             "mentor, you can offer slots here once your program approves you: we email you when it "
+                             "does.")
                    if error.status == 403 else visitor.error_words(error))
         return await _slots_page(visitor, 422, values=values, offer_error=message)
     return redirect(visitor, "/my-office-hours?done=slot_offered")

@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 from babel.numbers import format_decimal
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from mentorship_contracts.vocabulary import TrainingStage
 from starlette.datastructures import FormData
 from starlette.routing import Match
 
@@ -294,14 +293,12 @@ async def chapter_contact(visitor: Visit, chapter_id: object) -> str | None:
 
 
 def offers_office_hours(visitor: Visit, enrollments: list[dict]) -> bool:
-    """Whether events lets this person offer office hours: an approved mentor of some program, a clinician or an
-    alumnus (events decides; the pages only spare a mentor awaiting approval a form that would be refused)."""
-    session = visitor.session
-    if session is None:
+    """Whether events lets this person offer office hours: a mentor a program has approved, whatever their stage or
+    alumni standing (events decides; the pages only spare others a form that would be refused)."""
+    if visitor.session is None:
         return False
-    return (session.is_alumni or (session.stage is not None and TrainingStage(session.stage).practising)
-            or any(e["active"] and e["role"] == "mentor" and e.get("approval", "approved") == "approved"
-                   for e in enrollments))
+    return any(e["active"] and e["role"] == "mentor" and e.get("approval", "approved") == "approved"
+               for e in enrollments)
 
 
 def htmx(request: Request) -> bool:
