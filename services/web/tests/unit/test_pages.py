@@ -3367,10 +3367,14 @@ async def test_the_end_form_chooses_no_reason_for_you_and_refuses_none_chosen_ne
 
 
 @pytest.mark.parametrize(("role", "said"), [
-    ("mentee", "If you met your goals, no mentor is proposed to you until you ask for another on your home page; "
-               "for any other reason, you can be paired again at once."),
+    # "For any other reason, you can be paired again at once": one who ended it for a reason of their own went to
+    # the back of the line.
+    ("mentee", "If you met your goals, no mentor is proposed to you until you ask for another on your home page. If "
+               "your mentor stopped answering, or for a problem of their conduct, you keep your place on the "
+               "waitlist; for a reason of your own, you wait behind those already waiting."),
     ("mentor", "If you met your goals, your mentee is not paired again until they ask for another mentor; for any "
-               "other reason but conduct, they can be paired again at once.")])
+               "other reason but conduct, they can be paired again at once. The place it frees may be offered to "
+               "another mentee at once: to take nobody new for now, also pause.")])
 async def test_the_end_form_says_a_mentee_who_met_their_goals_is_paired_again_only_once_they_ask(role, said):
     mine = an_active_term() if role == "mentee" else an_active_term(mentee_id=MENTOR, mentor_id=ME)
     async with browser(its_page(mine), ME) as page:
@@ -3816,3 +3820,32 @@ async def test_a_mentee_who_just_joined_where_both_sides_accept_is_told_a_mentor
         joined = text_of((await page.get("/?enrolled=1")).text)
     assert said in joined
     assert "as soon as you are paired" not in joined and "en cuanto te asignemos" not in joined
+
+
+async def test_a_mentor_ending_a_mentorship_who_also_pauses_is_paused_before_it_ends():
+    # Ended "as my schedule does not allow it", she was proposed a new mentee the same instant: the freed place went
+    # to the next waiting before anything paused her.
+    mine = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "clinical", "active": True}
+    services = a_proposal_to_decline([mine])
+    active = {**services.answers[f"GET /v1/pairings/{PAIRING}"], "status": "active", "mentee_accepted": True,
+              "mentor_accepted": True, "confirmed_at": "2026-11-01T12:00:00+00:00",
+              "term_ends_at": "2027-05-01T12:00:00+00:00"}
+    services.answers[f"GET /v1/pairings/{PAIRING}"] = active
+    services.answers[f"POST /v1/pairings/{PAIRING}/end"] = {**active, "status": "ended"}
+    async with browser(services, ME) as page:
+        shown = await page.get(f"/mentorships/{PAIRING}")
+        ended = await page.post(f"/mentorships/{PAIRING}/end", data={
+            "csrf": CSRF, "reason_code": "schedule_conflict", "pause": "true"})
+    assert re.search(r'<input type="checkbox" id="end-pause-too" name="pause" value="true">', shown.text)
+    assert ended.status_code == 303 and ended.headers["location"].endswith("?done=ended_paused")
+    acted = [(r.method, r.url.path) for r in services.sent if r.method in ("PATCH", "POST")]
+    assert acted == [("PATCH", f"/v1/enrollments/{mine['id']}"), ("POST", f"/v1/pairings/{PAIRING}/end")]
+
+
+async def test_what_a_mentee_hopes_for_is_hinted_to_be_read_by_a_proposed_mentor_before_they_accept():
+    # A 16-year-old wrote her school there; the mentor proposed to her read it before she had answered.
+    async with browser(programs_to_join(a_program(PROGRAM, "Premed circle")), ME) as page:
+        shown = (await page.get("/sign-up/enrol")).text
+    assert re.search(r'<p class="hint" id="goals-hint">A mentor proposed to you reads this before you accept\. Do not '
+                     r'put your school, home address or phone number here\.</p>', shown)
+    assert re.search(r'<textarea id="goals" name="goals" maxlength="2000" aria-describedby="goals-hint"', shown)

@@ -294,6 +294,9 @@ DONE = {
     "meeting_corrected": N_("Your meeting is changed."),
     "meeting_deleted": N_("Your meeting is deleted."),
     "ended": N_("This mentorship has ended."),
+    "ended_paused": N_("This mentorship has ended, and you are paused: nobody new will be proposed to you in this "
+                       "program until you resume from your home page."),
+    "ended_not_paused": N_("This mentorship has ended, but pausing did not work. You can pause from your home page."),
     "ended_resting": N_("This mentorship has ended."),  # the page then says that the mentee rests
     # Ended for conduct (matching tells the page why only to staff): said to the side who ended it, of the other.
     "ended_for_conduct_by_mentee": N_("This mentorship has ended. Thank you for telling us. A coordinator of the "

@@ -592,6 +592,7 @@ async def end(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
     if reason not in labels.END_REASONS:
         return await _page(visitor, pairing_id, 422,
                            end_problems={"end-reason": visitor._("Choose why you end this mentorship.")})
+    paused = await _pause_before_ending(visitor, pairing_id) if posted.get("pause") == "true" else None
     then = None
     if reason == "conduct":  # told that a coordinator looks into it: the page of the ended pairing cannot know why
         async def then(ended: dict) -> str:
@@ -600,7 +601,20 @@ async def end(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
     elif reason == "goals_met":  # the mentee rests: told at once, before profiles' word reaches their enrollment
         async def then(ended: dict) -> str:
             return "ended_resting" if ended.get("mentee_id") == str(visitor.person_id) else "ended"
+    elif paused is not None:
+        async def then(ended: dict) -> str:
+            return "ended_paused" if paused else "ended_not_paused"
     return await _act(visitor, pairing_id, "end", {"reason_code": reason}, "ended", None, then)
+
+
+async def _pause_before_ending(visitor: Visit, pairing_id: UUID) -> bool:
+    """A mentor ending a mentorship who also pauses is paused first, so that the place it frees is not offered at
+    once to the next mentee waiting (matching pairs a freed place as soon as it is free)."""
+    try:
+        pairing = await clients(visitor.request).pairing(visitor.who, pairing_id)
+    except ServiceError:
+        return False
+    return await _pause_mentoring(visitor, pairing)
 
 
 @router.post("/mentorships/{pairing_id}/renew")
