@@ -116,14 +116,18 @@ async def test_a_coordinator_pairs_by_hand_within_the_rules_or_overrides_capacit
         assert ended.status_code == 200 and ended.json()["status"] == "ended", ended.text
         [told] = await observer.wait_for(program, "pairing_ended", pairing_id=made.json()["id"])
         assert (told["ended_by"], told["ended_by_program"], told["schema_version"]) == (None, True, 3)
-        # Why it closed, a code, and who closed it, to staff alone: the list and the page; not to the pair.
+        # Why it closed, a code, to staff alone: the list and the page; who closed it to the pair too (each was told
+        # by email), so that two mentorships that ended alike can be told apart.
         listed = (await coordinator.get(f"/v1/programs/{program}/pairings", params={"status": "ended"})).json()
         assert [(i["closed_reason"], i["closed_by"]) for i in listed["items"]] == [("conduct", "program")]
         read = (await coordinator.get(pairing_path)).json()
         assert (read["closed_reason"], read["closed_by"]) == ("conduct", "program")
         async with client(matching, "participant", person_id=first) as as_mentee:
             read = (await as_mentee.get(pairing_path)).json()
-            assert (read["closed_reason"], read["closed_by"]) == (None, None)
+            assert (read["closed_reason"], read["closed_by"]) == (None, "program")
+            [mine] = [p for p in (await as_mentee.get(f"/v1/people/{first}/overview")).json()["pairings"]
+                      if p["id"] == made.json()["id"]]
+            assert mine["closed_by"] == "program" and "closed_reason" not in mine
         report = await coordinator.get("/v1/reports/mentorships")
         assert report.status_code == 200, report.text
         row = report.json()["rows"].index(str(program))

@@ -241,3 +241,16 @@ async def test_releasing_a_seat_without_a_reason_asks_for_one_and_removes_nobody
     assert re.search(r'<p class="field-error" id="release-[^"]+-error" data-focus>Give a reason.</p>\s*<textarea [^>]*'
                      r'aria-invalid="true" aria-describedby="release-[^"]+-error">\s*</textarea>', row), row
     assert not [c for c in s.calls_to("events") if c.method != "GET"]
+
+
+async def test_releasing_a_seat_with_htmx_without_a_reason_swaps_in_the_list_asking_for_one_next_to_its_box(world):
+    # Answered 422 with the whole page, which HTMX swaps not: nothing was said, and focus fell to the page's top.
+    s, event, mentor = world["s"], begun(world, seats_free=0), world["mentor"]
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/events/{event['id']}/check-in/{mentor['id']}/release",
+                                  data={"csrf": CSRF, "reason": "   "}, headers={"hx-request": "true"})
+    assert refused.status_code == 200 and refused.headers["hx-retarget"] == "#check-in-list"
+    assert refused.text.lstrip().startswith('<ul class="check-in" id="check-in-list"')
+    row = row_of(refused.text, mentor)
+    assert "<details open>" in row and 'data-focus>Give a reason.</p>' in row and 'aria-invalid="true"' in row
+    assert not [c for c in s.calls_to("events") if c.method != "GET"]

@@ -3729,6 +3729,18 @@ async def test_home_tells_apart_mentorships_that_ended_alike_by_ones_role_in_eac
         "It ran its full term. You were the mentor. No meeting was logged. How did it go?"]
 
 
+async def test_home_tells_apart_mentorships_that_ended_alike_by_who_ended_each_as_each_side_was_told():
+    # Two that ended the same day, neither with a meeting: the links read word for word the same.
+    services = ended_the_same_day({"status": "ended", "closed_by": "mentor"},
+                                  {"status": "ended", "closed_by": "mentee"},
+                                  {"status": "ended", "closed_by": "program"})
+    async with browser(services, ME) as page:
+        links = feedback_links((await page.get("/")).text)
+    assert [link.split("has ended. ")[1] for link in links] == [
+        "You ended it before its term. How did it go?", "Your mentee ended it before its term. How did it go?",
+        "Its coordinators ended it before its term. How did it go?"]
+
+
 @pytest.mark.parametrize("language, said", [
     ("en", "This is about your mentorship in Premed circle, which began on June 1, 2025. It ended before its term. "
            "You were the mentee. 2 meetings were logged."),

@@ -194,8 +194,9 @@ async def get_pairing(pairing_id: UUID, caller: Caller, unit: UnitOfWork, reques
     found.my_feedback = GivenFeedbackOut.model_validate(given) if given else None
     shared = await views.in_common(pairing_id, unit, party_or_program(caller))
     found.in_common = InCommonOut.model_validate(shared) if shared else None
+    found.closed_by = pairing.closed_by  # the pair were each told by email who closed it
     if pairing.side_of(caller.person_id) is None:  # staff: why it closed (the pair were told in their own words)
-        found.closed_reason, found.closed_by = pairing.closed_reason, pairing.closed_by
+        found.closed_reason = pairing.closed_reason
     return found
 
 

@@ -165,10 +165,10 @@ class PairingBase(BaseModel):
                                   "end reason; unanswered, another_request_accepted, request_withdrawn, withdrawn, "
                                   "mentor_suspended, person_erased, reassigned, term_completed). Null to the pair")
     closed_by: Literal["mentee", "mentor", "program"] | None = Field(
-        default=None, description="To staff, of a declined or ended pairing: which side declined or ended it, or the "
-                                  "program (a coordinator, withdrawing or ending it, or on a side's behalf when they "
-                                  "left). Null to the pair, "
-                                  "and when it lapsed, completed, or closed before this was kept")
+        default=None, description="Of a declined or ended pairing: which side declined or ended it, or the program (a "
+                                  "coordinator, withdrawing or ending it, or on a side's behalf when they left); to "
+                                  "the pair too, who were each told so by email (not why: `closed_reason`). Null while "
+                                  "open, and when it lapsed, completed, or closed before this was kept")
 
     @classmethod
     def of(cls, p: Pairing) -> Self:
@@ -242,6 +242,10 @@ class PersonPairingOut(BaseModel):
     closed_at: datetime | None = Field(
         default=None, description="When it closed (declined, lapsed, completed, ended); null while it is open, and "
                                   "for pairings that closed before this was kept")
+    closed_by: Literal["mentee", "mentor", "program"] | None = Field(
+        default=None, description="Of a declined or ended pairing: which side declined or ended it, or the program "
+                                  "(as the pair were each told by email); null while open, when it lapsed or "
+                                  "completed, or closed before this was kept")
     my_feedback: GivenFeedbackOut | None = Field(
         default=None, description="To the person themself: the feedback they gave on it (their copy of their data; "
                                   "given once). Null to staff, or when they gave none")

@@ -998,8 +998,8 @@ class _Composer:
             said.append(_("Thank you for the time you gave."))
             # Neither their capacity nor a pause is known here: hence "if you have room".
             if self.c.get("room_freed") and not self.mentees_choose:
-                said.append(_("If you have room, we may propose another mentee to you; to take no one new for now, "
-                              "pause from your home page."))
+                said.append(_("If you are not paused and have room, we may propose another mentee to you; to take "
+                              "nobody new for now, pause from your home page."))
         # Either side may tell how an ended mentorship went, as of one completed (`feedback_request`).
         said.append(_("Please tell us how it went: your feedback shapes the next pairings."))
         # The button asks for feedback; a mentee who chooses their mentor also needs the way to the next one.

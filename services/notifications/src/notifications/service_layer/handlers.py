@@ -373,9 +373,9 @@ async def pairing_ended(event: matching_contract.PairingEnded, uow: UnitOfWork) 
             for notification in told:
                 if notification.parameters["role"] == by:
                     notification.parameters["reported_conduct"] = True
-        # The mentor's place is free again, unless they left the program, were suspended, or may be held over conduct.
-        if not (event.reason_code in (CONDUCT, MENTOR_SUSPENDED) and by != "mentor"
-                or event.reason_code == LEFT_THE_PROGRAM and by == "mentor"):
+        # The mentor's place is free again, unless they left the program, were suspended, or may be held over conduct;
+        # said where the mentor did not end it themself (their page offered to pause as they did).
+        if by != "mentor" and event.reason_code not in (CONDUCT, MENTOR_SUSPENDED):
             for notification in told:
                 if notification.parameters["role"] == "mentor":
                     notification.parameters["room_freed"] = True

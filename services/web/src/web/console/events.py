@@ -829,8 +829,13 @@ async def release_seat(event_id: UUID, person_id: UUID, desk: Console, posted: F
     q = text(posted, "q", 100)
     reason = text(posted, "reason")
     if not reason:  # said next to the reason, emptied as it was sent
-        return await _check_in_page(desk, event_id, q, 422,
-                                    release_errors={str(person_id): desk.error_words("reason_required")})
+        asked = {str(person_id): desk.error_words("reason_required")}
+        if desk.request.headers.get("hx-request") == "true":  # swapped in (HTMX swaps no 4xx), focus on the words
+            listed = desk.render("console/_check_in_list_answer.html", focused=None, release_errors=asked,
+                                 **await _check_in_list(desk, event_id, q))
+            listed.headers.update({"HX-Retarget": "#check-in-list", "HX-Reswap": "outerHTML"})
+            return listed
+        return await _check_in_page(desk, event_id, q, 422, release_errors=asked)
     error = None
     try:
         await desk.api.call("events", "POST", f"/v1/events/{event_id}/registrations/{person_id}/remove", desk.staff,

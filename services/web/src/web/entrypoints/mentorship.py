@@ -309,6 +309,7 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
     # Told apart by when each ran, and more where that is alike (neither partner is named once it is over).
     to_review = [{"id": p["id"], "program": programs.get(p["program_id"]), "program_id": p["program_id"],
                   "began": p["confirmed_at"], "ended": p["closed_at"], "status": p["status"],
+                  "closed_by": p.get("closed_by"),
                   "role": "mentor" if p["mentor_id"] == str(me) else "mentee", "meetings": None}
                  for p in pairings if _feedback_asked(p)]
     await _tell_apart(visitor, to_review)
@@ -320,8 +321,8 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
 
 async def _tell_apart(visitor: Visit, to_review: list[dict]) -> None:
     """Marks what tells apart mentorships to review that ran in one program over the same days: how each ended
-    (`say_how`), then, still alike, the reader's role in each (`say_role`), then the meetings logged in each
-    (`meetings`, one call for all). Not who ended it: matching tells that to staff alone (`closed_by`)."""
+    and who ended it (`say_how`: as each side was told by email), then, still alike, the reader's role in each
+    (`say_role`), then the meetings logged in each (`meetings`, one call for all)."""
     zone = _zone(visitor.timezone)
 
     def alike(r: dict, *also: str) -> tuple:
@@ -333,9 +334,9 @@ async def _tell_apart(visitor: Visit, to_review: list[dict]) -> None:
 
     for r in twins():
         r["say_how"] = True
-    for r in twins("status"):
+    for r in twins("status", "closed_by"):
         r["say_role"] = True
-    same = twins("status", "role")
+    same = twins("status", "closed_by", "role")
     if not same:
         return
     try:
