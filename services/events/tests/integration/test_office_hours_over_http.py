@@ -364,3 +364,53 @@ async def test_a_national_slot_is_everyone_s_and_a_chapter_s_slot_its_members_li
     async with events_api.client("participant", person_id=mentee) as as_mentee:
         assert (await as_mentee.post(f"/v1/office-hours/slots/{chapters['id']}/booking",
                                      json={"person_id": str(mentee)})).status_code == 201
+
+
+def vetted_mentor(host, stage=TrainingStage.RESIDENT) -> list:
+    """What profiles publishes of a host a coordinator approved, in a program that reviews its mentors: their
+    enrollment awaiting approval, then the approval."""
+    enrollment = source.EnrollmentCreatedV3(enrollment_id=uuid4(), person_id=host, program_id=uuid4(), chapter_id=None,
+                                            role=Role.MENTOR, stage=stage, approval="pending")
+    return [PersonRegistered(person_id=host, chapter_id=None, stage=stage), enrollment,
+            source.MentorApprovedV2(enrollment_id=enrollment.enrollment_id, person_id=host,
+                                    program_id=enrollment.program_id, chapter_id=None)]
+
+
+async def test_a_high_school_student_is_listed_and_books_only_the_slots_of_mentors_a_coordinator_vetted(
+    events_api, publish,
+):
+    """Found walking the product: an adult nobody vetted, approved automatically by a program that reviews no
+    mentors, offered an office hour in their apartment, and a high-school student (most are minors) booked it."""
+    unvetted_host, vetted_host, student, undergraduate = (uuid4() for _ in range(4))
+    await publish(*approved_mentor(unvetted_host), *vetted_mentor(vetted_host),
+                  PersonRegistered(person_id=student, chapter_id=None, stage=TrainingStage.HIGH_SCHOOL),
+                  PersonRegistered(person_id=undergraduate, chapter_id=None, stage=TrainingStage.UNDERGRADUATE))
+    async with events_api.client("participant", person_id=unvetted_host) as as_host:
+        unvetted = (await offer_once_approved(as_host, slot_body(unvetted_host, location="My apartment, 12 Elm St",
+                                                                 is_virtual=False))).json()
+    async with events_api.client("participant", person_id=vetted_host) as as_host:
+        vetted = (await offer_once_approved(as_host, slot_body(vetted_host))).json()
+
+    async def shown(person) -> set[str]:
+        async with events_api.client("participant", person_id=person) as as_person:
+            listed = (await as_person.get("/v1/office-hours/slots", params={"open_only": "true"})).json()
+            return {s["id"] for s in listed} & {unvetted["id"], vetted["id"]}
+
+    async def listed_vetted_only() -> bool:
+        return await shown(student) == {vetted["id"]}
+
+    await eventually(listed_vetted_only, what="the student's stage and the coordinator's approval to arrive")
+    assert await shown(undergraduate) == {unvetted["id"], vetted["id"]}
+
+    async with events_api.client("participant", person_id=student) as as_student:
+        refused = await as_student.post(f"/v1/office-hours/slots/{unvetted['id']}/booking",
+                                        json={"person_id": str(student)})
+        assert refused.status_code == 409
+        error = refused.json()["error"]
+        assert (error["code"], error["field"]) == ("host_not_vetted_for_minors", "slot_id")
+        assert "high-school" in error["message"] and "vetted" in error["message"]
+        assert (await as_student.post(f"/v1/office-hours/slots/{vetted['id']}/booking",
+                                      json={"person_id": str(student)})).status_code == 201
+    async with events_api.client("participant", person_id=undergraduate) as as_undergraduate:
+        assert (await as_undergraduate.post(f"/v1/office-hours/slots/{unvetted['id']}/booking",
+                                            json={"person_id": str(undergraduate)})).status_code == 201

@@ -142,13 +142,18 @@ class FakeParticipants:
     def __init__(self) -> None:
         self.people: dict[UUID, Participant] = {}
         self.feeds: dict[bytes, tuple[UUID, str]] = {}  # digest -> owner, language
-        self.mentor_enrollments: dict[UUID, tuple[UUID, bool]] = {}
+        self.mentor_enrollments: dict[UUID, tuple[UUID, bool, bool]] = {}  # person, approved, vetted
         self.erased: set[UUID] = set()
         self.suspension_as_of: dict[UUID, datetime] = {}
 
     async def known(self, people: list[UUID]) -> dict[UUID, Participant]:
-        mentors = {person for person, approved in self.mentor_enrollments.values() if approved}
-        return {p: dataclasses.replace(self.people[p], is_mentor=p in mentors) for p in people if p in self.people}
+        mentors = {person for person, approved, _ in self.mentor_enrollments.values() if approved}
+        vetted = self.vetted_hosts()
+        return {p: dataclasses.replace(self.people[p], is_mentor=p in mentors, vetted_host=p in vetted)
+                for p in people if p in self.people}
+
+    def vetted_hosts(self) -> set[UUID]:
+        return {person for person, approved, vetted in self.mentor_enrollments.values() if approved and vetted}
 
     async def get(self, person_id: UUID, *, lock: bool = False) -> Participant | None:
         return (await self.known([person_id])).get(person_id)
@@ -166,11 +171,13 @@ class FakeParticipants:
             self.suspension_as_of[person_id] = as_of
         return self.people[person_id].suspended
 
-    async def mentor_enrollment(self, enrollment_id: UUID, person_id: UUID, approved: bool | None) -> None:
+    async def mentor_enrollment(self, enrollment_id: UUID, person_id: UUID, approved: bool | None,
+                                vetted: bool = False) -> None:
         if approved is None:
             self.mentor_enrollments.pop(enrollment_id, None)
         elif person_id not in self.erased:
-            self.mentor_enrollments[enrollment_id] = (person_id, approved)
+            kept = self.mentor_enrollments.get(enrollment_id, (person_id, False, False))[2]
+            self.mentor_enrollments[enrollment_id] = (person_id, approved, vetted or (kept and approved))
 
     async def forget(self, person_id: UUID) -> None:
         self.erased.add(person_id)
@@ -194,8 +201,9 @@ class FakeParticipants:
 
 
 class FakeSlots:
-    def __init__(self) -> None:
+    def __init__(self, vetted_hosts: Callable[[], set[UUID]] = set) -> None:
         self.rows: dict[UUID, OfficeHourSlot] = {}
+        self.vetted_hosts = vetted_hosts
 
     async def add(self, s: OfficeHourSlot) -> None:
         self.rows[s.id] = copy.deepcopy(s)
@@ -206,8 +214,11 @@ class FakeSlots:
         return copy.deepcopy(self.rows.get(slot_id))
 
     async def find(self, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool,
-                   starts_from: datetime | None, chapters: frozenset[UUID] | None = None) -> list[OfficeHourSlot]:
+                   starts_from: datetime | None, chapters: frozenset[UUID] | None = None,
+                   vetted_hosts_only: bool = False) -> list[OfficeHourSlot]:
+        vetted = self.vetted_hosts()
         found = [copy.deepcopy(s) for s in self.rows.values() if (starts_from is None or s.starts_at >= starts_from)
+                 and not (vetted_hosts_only and s.host_id not in vetted)
                  and host_id in (None, s.host_id) and chapter_id in (None, s.chapter_id)
                  and not (open_only and s.booked_by is not None)
                  and (chapters is None or s.chapter_id is None or s.chapter_id in chapters)]
@@ -243,8 +254,9 @@ def uow() -> FakeUnitOfWork:
     registrations = FakeRegistrations(
         event=lambda event_id: events.rows[event_id],
         events_of=lambda chapter_id: {e.id for e in events.rows.values() if chapter_id in (None, e.chapter_id)})
-    return FakeUnitOfWork(events=events, registrations=registrations, participants=FakeParticipants(),
-                          slots=FakeSlots())
+    participants = FakeParticipants()
+    return FakeUnitOfWork(events=events, registrations=registrations, participants=participants,
+                          slots=FakeSlots(participants.vetted_hosts))
 
 
 @pytest.fixture

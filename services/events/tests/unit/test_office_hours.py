@@ -9,6 +9,7 @@ from events.domain import commands
 from events.domain.model import (
     AlreadyBooked,
     ChapterNotYetKnown,
+    HostNotVettedForMinors,
     HostNotYetKnown,
     NotAHost,
     NotInChapter,
@@ -187,6 +188,107 @@ async def test_a_restated_enrollment_withdrawn_pending_or_suspended_makes_no_hos
     await handlers.mentor_enrollment_changed(restated(mentor, enrollment=enrollment, **what), uow)
     with pytest.raises(NotAHost):
         await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3, approve=False)
+
+
+def approval_of(enrollment):
+    """What profiles publishes when a coordinator approves the mentor of `enrollment` (a program that reviews them)."""
+    return source.MentorApprovedV2(enrollment_id=enrollment.enrollment_id, person_id=enrollment.person_id,
+                                   program_id=enrollment.program_id, chapter_id=None)
+
+
+async def vetted_mentor(uow, host, stage=S.ATTENDING):
+    """`host`, approved as a mentor by a coordinator of a program that reviews its mentors."""
+    await uow.participants.save(Participant(host, stage))
+    enrollment = enrolled(host, approval="pending")
+    await handlers.mentor_enrollment_changed(enrollment, uow)
+    await handlers.mentor_enrollment_changed(approval_of(enrollment), uow)
+    return host
+
+
+async def slot_of(uow, host):
+    return await handlers.offer_slot(commands.OfferSlot(host, TOMORROW, TOMORROW + timedelta(minutes=30)),
+                                     participant(host), uow)
+
+
+async def test_a_high_school_student_is_refused_the_slot_of_a_mentor_no_coordinator_vetted_and_told_why(uow):
+    # Found walking the product: an adult enrolled in a program that approves its mentors automatically offered an
+    # office hour in their apartment, and a high-school student (most are minors) booked it.
+    unvetted = await slot_of(uow, await approved_mentor(uow, uuid4()))
+    student = uuid4()
+    await uow.participants.save(Participant(student, S.HIGH_SCHOOL))
+    with pytest.raises(HostNotVettedForMinors) as refused:
+        await book(uow, unvetted.id, student)
+    assert (refused.value.code, refused.value.status, refused.value.field) == (
+        "host_not_vetted_for_minors", 409, "slot_id")
+    assert "high-school" in str(refused.value) and "coordinator" in str(refused.value)
+    assert uow.slots.rows[unvetted.id].booked_by is None
+    assert await handlers.list_slots(participant(student), uow, host_id=None, chapter_id=None, open_only=True) == []
+
+
+async def test_a_high_school_student_books_the_slot_of_a_mentor_a_coordinator_approved(uow):
+    vetted = await slot_of(uow, await vetted_mentor(uow, uuid4()))
+    await slot_of(uow, await approved_mentor(uow, uuid4()))
+    student = uuid4()
+    await uow.participants.save(Participant(student, S.HIGH_SCHOOL))
+    listed = await handlers.list_slots(participant(student), uow, host_id=None, chapter_id=None, open_only=True)
+    assert [s.id for s in listed] == [vetted.id]
+    assert (await book(uow, vetted.id, student))[0].booked_by == student
+
+
+async def test_an_undergraduate_books_and_is_listed_the_slot_of_a_vetted_mentor_or_of_one_approved_automatically(
+    uow,
+):
+    slots = [await slot_of(uow, await vetted_mentor(uow, uuid4())),
+             await slot_of(uow, await approved_mentor(uow, uuid4()))]
+    student = uuid4()
+    await uow.participants.save(Participant(student, S.UNDERGRADUATE))
+    listed = await handlers.list_slots(participant(student), uow, host_id=None, chapter_id=None, open_only=True)
+    assert {s.id for s in listed} == {s.id for s in slots}
+    for slot in slots:
+        assert (await book(uow, slot.id, student))[0].booked_by == student
+
+
+async def test_a_mentor_is_vetted_by_a_coordinator_s_approval_until_suspended_held_for_review_or_withdrawn(uow):
+    mentor = uuid4()
+    await uow.participants.save(Participant(mentor, S.RESIDENT))
+    enrollment = enrolled(mentor, approval="pending")
+
+    async def vetted() -> bool:
+        return (await uow.participants.get(mentor)).vetted_host
+
+    await handlers.mentor_enrollment_changed(enrollment, uow)
+    assert not await vetted()
+    await handlers.mentor_enrollment_changed(approval_of(enrollment), uow)
+    assert await vetted()
+    # A later change of their settings (still approved) keeps it; a return to the vetting queue does not.
+    again = enrolled(mentor, enrollment=enrollment.enrollment_id, changed=True)
+    await handlers.mentor_enrollment_changed(again, uow)
+    assert await vetted()
+    await handlers.mentor_enrollment_changed(
+        enrolled(mentor, approval="pending", enrollment=enrollment.enrollment_id, changed=True), uow)
+    assert not await vetted()
+    await handlers.mentor_enrollment_changed(again, uow)
+    assert not await vetted()  # approved again without a coordinator's word: not vetted
+    await handlers.mentor_enrollment_changed(approval_of(enrollment), uow)
+    await handlers.mentor_enrollment_changed(source.MentorSuspendedV2(**approval_of(enrollment).model_dump(
+        include={"enrollment_id", "person_id", "program_id", "chapter_id"})), uow)
+    assert not await vetted()
+    await handlers.mentor_enrollment_changed(approval_of(enrollment), uow)
+    await handlers.mentor_enrollment_changed(source.EnrollmentWithdrawnV2(**approval_of(enrollment).model_dump(
+        include={"enrollment_id", "person_id", "program_id", "chapter_id"}), role=Role.MENTOR), uow)
+    assert not await vetted()
+
+
+async def test_a_coordinator_s_approval_vets_the_mentor_whether_or_not_events_knew_the_enrollment_before(uow):
+    mentor, known_first = uuid4(), enrolled(uuid4(), approval="pending")
+    await uow.participants.save(Participant(mentor, S.RESIDENT))
+    # Profiles' history reaching events only from the approval on (its enrollment older than the topic keeps).
+    await handlers.mentor_enrollment_changed(approval_of(known_first.model_copy(update={"person_id": mentor})), uow)
+    assert (await uow.participants.get(mentor)).vetted_host
+    # Its creation restated afterwards, approved as it is now, leaves it vetted.
+    await handlers.mentor_enrollment_changed(
+        enrolled(mentor, enrollment=known_first.enrollment_id), uow)
+    assert (await uow.participants.get(mentor)).vetted_host
 
 
 @pytest.mark.parametrize("stage", [S.HIGH_SCHOOL, S.UNDERGRADUATE, S.MEDICAL_STUDENT_2, S.NURSING_STUDENT])

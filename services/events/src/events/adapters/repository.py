@@ -273,13 +273,18 @@ class PostgresRegistrations:
 
 def _participant(row: asyncpg.Record) -> Participant:
     return Participant(row["person_id"], TrainingStage(row["stage"]), row["chapter_id"], row["is_alumni"],
-                       row["is_mentor"], row["suspended"])
+                       row["is_mentor"], row["suspended"], row["vetted_host"])
 
 
-_PARTICIPANT_SELECT = """SELECT person_id, stage, chapter_id, is_alumni, suspended,
-                                EXISTS (SELECT 1 FROM mentor_enrollments m
-                                         WHERE m.person_id = p.person_id AND m.approved) AS is_mentor
-                         FROM participants p"""
+# `Participant.vetted_host` of the person `person_id` names; `PostgresSlots.find` lists by it too.
+_VETTED_HOST = """EXISTS (SELECT 1 FROM mentor_enrollments m
+                          WHERE m.person_id = {person_id} AND m.approved AND m.vetted)"""
+
+_PARTICIPANT_SELECT = f"""SELECT person_id, stage, chapter_id, is_alumni, suspended,
+                                 EXISTS (SELECT 1 FROM mentor_enrollments m
+                                          WHERE m.person_id = p.person_id AND m.approved) AS is_mentor,
+                                 {_VETTED_HOST.format(person_id="p.person_id")} AS vetted_host
+                          FROM participants p"""
 
 
 class PostgresParticipants:
@@ -316,14 +321,19 @@ class PostgresParticipants:
             p.person_id, p.chapter_id, str(p.stage), p.is_alumni,
         )
 
-    async def mentor_enrollment(self, enrollment_id: UUID, person_id: UUID, approved: bool | None) -> None:
+    async def mentor_enrollment(self, enrollment_id: UUID, person_id: UUID, approved: bool | None,
+                                vetted: bool = False) -> None:
         if approved is None:
             await self._conn.execute("DELETE FROM mentor_enrollments WHERE enrollment_id = $1", enrollment_id)
         else:
+            # A coordinator's approval stays while the enrollment does approved (a later change of its settings);
+            # once not approved, only their approval again vets the mentor.
             await self._conn.execute(
-                """INSERT INTO mentor_enrollments (enrollment_id, person_id, approved) SELECT $1, $2, $3
+                """INSERT INTO mentor_enrollments (enrollment_id, person_id, approved, vetted) SELECT $1, $2, $3, $4
                    WHERE NOT EXISTS (SELECT 1 FROM erased_people WHERE person_id = $2)
-                   ON CONFLICT (enrollment_id) DO UPDATE SET approved = $3""", enrollment_id, person_id, approved)
+                   ON CONFLICT (enrollment_id) DO UPDATE
+                   SET approved = $3, vetted = $4 OR (mentor_enrollments.vetted AND $3)""",
+                enrollment_id, person_id, approved, approved and vetted)
 
     async def forget(self, person_id: UUID) -> None:
         # Remembered, so that a fact about them applied after their erasure (from another topic) is not kept.
@@ -384,7 +394,8 @@ class PostgresSlots:
             s.id, s.booked_by, s.booking_id, s.join_url)
 
     async def find(self, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool,
-                   starts_from: datetime | None, chapters: frozenset[UUID] | None = None) -> list[OfficeHourSlot]:
+                   starts_from: datetime | None, chapters: frozenset[UUID] | None = None,
+                   vetted_hosts_only: bool = False) -> list[OfficeHourSlot]:
         # Those to come, 200 at most; or every one, for a host's own data.
         since, most = ("starts_at >= $1", "200") if starts_from else ("$1::timestamptz IS NULL", "ALL")
         rows = await self._conn.fetch(
@@ -392,8 +403,10 @@ class PostgresSlots:
             "AND ($2::uuid IS NULL OR host_id = $2) AND ($3::uuid IS NULL OR chapter_id = $3) "
             "AND (NOT $4 OR booked_by IS NULL) "
             "AND ($5::uuid[] IS NULL OR chapter_id IS NULL OR chapter_id = ANY($5::uuid[])) "
+            f"AND (NOT $6 OR {_VETTED_HOST.format(person_id='office_hour_slots.host_id')}) "
             f"ORDER BY starts_at, id LIMIT {most}",
             starts_from, host_id, chapter_id, open_only, None if chapters is None else list(chapters),
+            vetted_hosts_only,
         )
         return [OfficeHourSlot(**dict(row)) for row in rows]
 

@@ -71,6 +71,10 @@ class NotAHost(Forbidden, code="not_a_host"):
     """Only mentors a program has approved offer office hours."""
 
 
+class HostNotVettedForMinors(Conflict, code="host_not_vetted_for_minors"):
+    """A high-school student (most are minors) books only the office hours of a mentor a coordinator has vetted."""
+
+
 class SlotTooFarAhead(Invalid, code="slot_too_far_ahead"):
     """A slot more than SLOT_HORIZON ahead: most likely a slip of the year, and no one would look that far."""
 
@@ -509,6 +513,13 @@ class Participant:
     # register for no event, are granted no join link and have no calendar feed meanwhile; their registrations are
     # kept.
     suspended: bool = False
+    # Approved as a mentor by a coordinator (`profiles.mentor_approved`) in an enrollment still approved; a program
+    # that reviews no mentors approves them automatically, which vets no one.
+    vetted_host: bool = False
+
+    @property
+    def is_high_school(self) -> bool:
+        return self.stage is TrainingStage.HIGH_SCHOOL
 
     @property
     def may_host_office_hours(self) -> bool:
@@ -577,26 +588,39 @@ class OfficeHourSlot:
     def is_national(self) -> bool:
         return self.chapter_id is None
 
-    def open_to(self, person: Participant | None) -> bool:
+    def open_to(self, person: Participant | None, host: Participant | None) -> bool:
         """Whether `person` (what profiles told us of them; None: nothing yet) may book it: anyone a national slot,
-        the members of its chapter a chapter's."""
+        the members of its chapter a chapter's; and a high-school student (most are minors) only the slot of a host a
+        coordinator vetted (`host.vetted_host`). `PostgresSlots.find` lists the same."""
+        return self._in_chapter_of(person) and self._safe_for(person, host)
+
+    def _in_chapter_of(self, person: Participant | None) -> bool:
         return self.is_national or (person is not None and person.chapter_id == self.chapter_id)
 
-    def book(self, person_id: UUID, now: datetime, booker: Participant | None) -> bool:
-        """Book for `person_id` (`booker`: what profiles told us of them, None if nothing yet); False when they hold
-        it already (a retried booking)."""
+    @staticmethod
+    def _safe_for(person: Participant | None, host: Participant | None) -> bool:
+        return person is None or not person.is_high_school or (host is not None and host.vetted_host)
+
+    def book(self, person_id: UUID, now: datetime, booker: Participant | None, host: Participant | None) -> bool:
+        """Book for `person_id` (`booker`: what profiles told us of them, None if nothing yet; `host`: of the slot's
+        host); False when they hold it already (a retried booking)."""
         if booker is not None and booker.suspended:
             raise AccountSuspended("this person's account is suspended: they book no office hours until it is "
                                    "reinstated", field="person_id")
         if self.booked_by == person_id:
             return False
-        if not self.open_to(booker):
+        if not self._in_chapter_of(booker):
             if booker is None:
                 raise ChapterNotYetKnown(
                     "this office hour is for the members of its host's chapter and your profile has not reached the "
                     "events service yet; try again in a moment", field="chapter_id")
             raise NotInChapter("this office hour is for the members of its host's chapter only; the office hours of "
                                "hosts without a chapter are open to everyone", field="chapter_id")
+        if not self._safe_for(booker, host):
+            raise HostNotVettedForMinors(
+                "high-school students book only the office hours of mentors a program coordinator has vetted, and "
+                "no coordinator has vetted this host (a program that reviews no mentors approves them without one)",
+                field="slot_id")
         if self.booked_by is not None:
             raise AlreadyBooked("this slot is booked already", field="slot_id")
         if person_id == self.host_id:

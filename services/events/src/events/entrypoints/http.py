@@ -712,8 +712,10 @@ async def list_slots(
     """The slots still to come, soonest first, that the caller may book or organises. A slot of a host without a
     chapter is national, open to everyone; a chapter's slot is for its members: a person is listed the national
     slots and their chapter's (as profiles has told the events service), and may book those only (409
-    `not_in_chapter` for another). A coordinator is listed their chapters' too; a host all their own
-    (`host_id`: theirs); an administrator every slot."""
+    `not_in_chapter` for another). A high-school student (most are minors) is listed, and may book, only the slots
+    of hosts a program coordinator vetted (approved in a program that reviews its mentors; one that approves them
+    automatically vets no one). A coordinator is listed their chapters' too; a host all their own (`host_id`:
+    theirs); an administrator every slot."""
     slots = await handlers.list_slots(caller, unit, host_id=host_id, chapter_id=chapter_id, open_only=open_only,
                                       ended_too=ended_too)
     stages = await handlers.stages_of(list({s.host_id for s in slots}), unit)
@@ -724,9 +726,10 @@ async def list_slots(
     200: {"model": SlotOut, "description": "Booked by this person already: the same booking"}, **answers(409)})
 async def book_slot(slot_id: UUID, body: PersonIn, caller: Caller, unit: UnitOfWork, response: Response) -> SlotOut:
     """Book a slot open to the person: a national one (its host has no chapter), or one of their chapter's (409
-    `not_in_chapter` for another chapter's; `chapter_not_yet_known` while their profile has not arrived). 409
-    `person_suspended` while the person's account is suspended (a suspension cancels their bookings still to
-    start)."""
+    `not_in_chapter` for another chapter's; `chapter_not_yet_known` while their profile has not arrived). A
+    high-school student (most are minors) books only the slot of a host a program coordinator vetted (approved in a
+    program that reviews its mentors): 409 `host_not_vetted_for_minors` for another's. 409 `person_suspended` while
+    the person's account is suspended (a suspension cancels their bookings still to start)."""
     if not (caller.is_person(body.person_id) or caller.is_admin):
         raise forbidden("you may book for yourself only")
     slot, booked_now = await handlers.book_slot(commands.BookSlot(slot_id, body.person_id), caller, unit)

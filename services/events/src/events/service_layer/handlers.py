@@ -595,13 +595,15 @@ async def book_slot(
     command: commands.BookSlot, booker: Principal, uow: EventsUnitOfWorkPort,
 ) -> tuple[OfficeHourSlot, bool]:
     """Book, if the slot is open to the person (`OfficeHourSlot.open_to`: a national slot to anyone, a chapter's to
-    its members) and their account is not suspended; booking again returns the same booking (and False). Booking
-    for someone else (an administrator) is audited."""
+    its members; to a high-school student only if a coordinator vetted its host) and their account is not
+    suspended; booking again returns the same booking (and False). Booking for someone else (an administrator) is
+    audited."""
     async with uow:
         # Locked, as the host is when a slot is offered: a suspension applied meanwhile waits, then cancels this.
         booker_known = await uow.participants.get(command.person_id, lock=True)
         slot = await _slot(command.slot_id, uow, lock=True)
-        booked_now = slot.book(command.person_id, _now(), booker_known)
+        host = await uow.participants.get(slot.host_id)
+        booked_now = slot.book(command.person_id, _now(), booker_known, host)
         if booked_now:
             await uow.slots.save(slot)
             uow.emit(contract.OfficeHoursBookedV3(**_booking(slot, command.person_id), booking_id=slot.booking_id))
@@ -663,7 +665,8 @@ async def list_slots(
     that chapter's slots (which they organise); a host, all their own. Anyone else sees the slots open to them
     (`OfficeHourSlot.open_to`): the national ones (of hosts without a chapter) and their chapter's, as profiles told
     us; a coordinator, the chapters' they coordinate too. Their `chapter_id` is read as their own chapter (the web
-    sends the person's): it opens no other chapter's slots.
+    sends the person's): it opens no other chapter's slots. A high-school student is listed only the slots of hosts a
+    coordinator vetted.
     """
     # Slots the viewer organises, or hosts: none kept from them.
     own = host_id is not None and viewer.is_person(host_id)
@@ -671,15 +674,19 @@ async def list_slots(
     if ended_too and not own:
         raise Forbidden("only a host lists their own slots that ended", field="ended_too")
     async with uow:
-        chapters = None if sees_all else await _chapters_open_to(viewer, uow)
-        return await uow.slots.find(host_id=host_id, chapter_id=chapter_id if sees_all else None, open_only=open_only,
-                                    starts_from=None if ended_too else _now(), chapters=chapters)
+        if sees_all:
+            return await uow.slots.find(host_id=host_id, chapter_id=chapter_id, open_only=open_only,
+                                        starts_from=None if ended_too else _now())
+        known = await uow.participants.get(viewer.person_id) if viewer.person_id is not None else None
+        return await uow.slots.find(host_id=host_id, chapter_id=None, open_only=open_only,
+                                    starts_from=None if ended_too else _now(),
+                                    chapters=_chapters_open_to(viewer, known),
+                                    vetted_hosts_only=known is not None and known.is_high_school)
 
 
-async def _chapters_open_to(viewer: Principal, uow: EventsUnitOfWorkPort) -> frozenset[UUID]:
+def _chapters_open_to(viewer: Principal, own: Participant | None) -> frozenset[UUID]:
     """The chapters whose slots the viewer is listed besides the national ones: their own, as profiles told us (none
     while it has not), and those they coordinate."""
-    own = await uow.participants.get(viewer.person_id) if viewer.person_id is not None else None
     coordinated = viewer.chapter_ids if viewer.role == PrincipalRole.COORDINATOR else frozenset()
     return coordinated | ({own.chapter_id} if own is not None and own.chapter_id is not None else frozenset())
 
@@ -766,7 +773,11 @@ async def mentor_enrollment_changed(
     """Mentors approved in a program offer office hours, near-peer students and clinicians alike: remember each of a
     person's enrollments as a mentor and whether it is approved now (one awaiting approval, or suspended, is not).
     Someone approved in no program any more offers no new slot; those they offered already stay, for them or an
-    organiser to withdraw."""
+    organiser to withdraw.
+
+    Whether a coordinator vetted it too: `mentor_approved` says so (a program that reviews no mentors approves them
+    automatically, and says nothing); it lasts while the enrollment stays approved, so high-school students are
+    offered the mentor's slots (`OfficeHourSlot.open_to`)."""
     approved: bool | None
     match event:
         case source.MentorApproved() | source.MentorSuspended():
@@ -778,7 +789,8 @@ async def mentor_enrollment_changed(
         case _:
             approved = event.approval == "approved" if event.role == Role.MENTOR else None
     async with uow:
-        await uow.participants.mentor_enrollment(event.enrollment_id, event.person_id, approved)
+        await uow.participants.mentor_enrollment(event.enrollment_id, event.person_id, approved,
+                                                 vetted=isinstance(event, source.MentorApproved))
         await uow.commit()
 
 

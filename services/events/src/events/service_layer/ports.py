@@ -90,9 +90,12 @@ class Participants(Protocol):
         """Record whether the person is suspended as of `as_of` (when profiles said so), unless what is kept is
         newer; return whether they are suspended now, or None for someone profiles has not told us of (or erased)."""
 
-    async def mentor_enrollment(self, enrollment_id: UUID, person_id: UUID, approved: bool | None) -> None:
+    async def mentor_enrollment(self, enrollment_id: UUID, person_id: UUID, approved: bool | None,
+                                vetted: bool = False) -> None:
         """Whether this enrollment of the person's as a mentor is approved now; None: it is no mentor's enrollment
-        (any more). A participant is a mentor while one of theirs is approved. Ignored for an erased person."""
+        (any more). A participant is a mentor while one of theirs is approved. `vetted`: a coordinator approved it
+        now; kept while it stays approved, cleared once not. A participant is a vetted host while one of theirs is
+        approved and vetted. Ignored for an erased person."""
 
     async def forget(self, person_id: UUID) -> None:
         """The participant, their mentor enrollments and their calendar feed; their id is kept, so that what arrives
@@ -115,10 +118,12 @@ class Slots(Protocol):
     async def save(self, s: OfficeHourSlot) -> None: ...
 
     async def find(self, *, host_id: UUID | None, chapter_id: UUID | None, open_only: bool,
-                   starts_from: datetime | None, chapters: frozenset[UUID] | None = None) -> list[OfficeHourSlot]:
+                   starts_from: datetime | None, chapters: frozenset[UUID] | None = None,
+                   vetted_hosts_only: bool = False) -> list[OfficeHourSlot]:
         """Slots starting from `starts_from`, soonest first (200 at most; every one when `starts_from` is None): of
         `host_id` and in `chapter_id` if given, open ones only if `open_only`; with `chapters`, only national slots
-        (no chapter) and those chapters'."""
+        (no chapter) and those chapters'; with `vetted_hosts_only`, only those of vetted hosts
+        (`Participant.vetted_host`)."""
 
     async def overlapping(self, host_id: UUID, starts_at: datetime, ends_at: datetime) -> bool:
         """Whether the host offers a slot that overlaps this time (one ending as it starts does not)."""
