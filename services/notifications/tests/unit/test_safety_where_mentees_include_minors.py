@@ -113,3 +113,18 @@ async def test_a_programs_definition_keeps_whether_its_mentees_include_high_scho
     await handlers.program_defined(pr.ProgramDefinedV5(**defined, mentee_stages=stages[not include]), uow)
 
     assert uow.notifications.programs[defined["program_id"]]["mentees_include_minors"] is include
+
+
+@pytest.mark.parametrize("language, video_only, either", [
+    ("en", "(a video call is fine)", "(a video or phone call is fine)"),
+    ("es", "(por videollamada está bien)", "(por videollamada o teléfono está bien)")])
+async def test_where_mentees_include_high_school_students_the_first_steps_suggest_a_video_call_not_a_phone_call(
+        language, video_only, either):
+    # "A video or phone call is fine" invited swapping phone numbers with a minor, whose pages say to keep it out.
+    with_minors = await paired(["high_school"], language)
+    without = await paired(["undergraduate"], language)
+
+    for email in with_minors.values():
+        assert video_only in flat(email.text) and either not in flat(email.text)
+    for email in without.values():
+        assert either in flat(email.text)

@@ -3154,5 +3154,6 @@ async def test_vetting_shows_what_the_mentor_wrote_and_their_address_and_warns_w
         person = " ".join(html.unescape((await page.get(f"/console/people/{world['mentor']['id']}")).text).split())
     assert f"<dt>Email</dt><dd>{world['mentor']['email']}</dd>" in queue
     assert "Emergency medicine resident; I grew up in Atlanta." in queue
-    assert "This program's mentees include high-school students, most of them minors" in queue
+    assert "This program's mentees include high-school students, most of them minors: once both accept a pair, this " \
+           "mentor is sent their mentee's name and email address" in queue
     assert "Emergency medicine resident; I grew up in Atlanta." in person

@@ -655,6 +655,8 @@ async def test_switching_the_safeguards_off_while_high_school_students_are_enrol
     async with as_(world, "admin")[0] as page:
         refused = await page.post(settings(world), data={**FULL, "mentor_approval_required": "", "both_must_accept": ""})
     assert refused.status_code == 422
-    assert field_error(refused.text, "mentor_approval_required") == (
-        "High-school students are enrolled in this program as mentees: it keeps reviewing its mentors and asking both "
-        "sides to accept each pair.")
+    said = ("High-school students are enrolled in this program as mentees: it keeps reviewing its mentors and asking "
+            "both sides to accept each pair.")
+    # Both boxes unticked, both said: one flagged alone was ticked again and refused a second time.
+    assert field_error(refused.text, "mentor_approval_required") == said
+    assert field_error(refused.text, "both_must_accept") == said

@@ -555,7 +555,9 @@ async def test_a_host_is_not_offered_their_own_office_hours_to_book():
     ("not_in_chapter", "en", "This office hour is for another chapter"),
     ("not_in_chapter", "es", "Esta hora de orientación es para otro capítulo"),
     ("chapter_not_yet_known", "en", "We do not know your chapter yet"),
-    ("chapter_not_yet_known", "es", "Aún no sabemos cuál es tu capítulo")])
+    ("chapter_not_yet_known", "es", "Aún no sabemos cuál es tu capítulo"),
+    ("host_not_vetted_for_minors", "en", "For your safety, high-school students book office hours only with mentors"),
+    ("host_not_vetted_for_minors", "es", "Por tu seguridad, estudiantes de preparatoria reservan horas de orientación")])
 async def test_booking_an_office_hour_refused_for_its_chapter_says_why_next_to_that_slot(code, language, words):
     refused, other = slot(HOST), slot(STRANGER)
     services = Services({"GET /v1/office-hours/slots": [other, refused], "GET /v1/office-hours/bookings/mine": [],
@@ -3649,9 +3651,11 @@ async def test_the_join_step_says_what_a_partner_sees_of_you_once_paired_with_a_
     # Its only word on privacy said teams "never" see how to reach you: a 16-year-old read it as "nobody does".
     async with browser(programs_to_join(a_program(PROGRAM, "Premed circle")), ME) as page:
         html = (await page.get("/sign-up/enrol")).text
-    assert ("Once you are paired, your mentor (or your mentees) will see your name, your email address, your pronouns "
-            "if you let partners see them, and the few words you wrote about yourself. See exactly what they see") \
-        in text_of(html)
+    # "Once you are paired" read as a proposal too, which shows none of it (`/profile/as-partner` says it so).
+    assert ("Once a mentorship starts, the other person sees your name, your email address, your pronouns if you let "
+            "partners see them, and the few words you wrote about yourself. Before it starts, a proposal shows them "
+            "only your training stage and what you have in common (and a mentor what a mentee hopes for). See exactly "
+            "what they see") in text_of(html)
     assert '<a href="/profile/as-partner">See exactly what they see</a>' in html
 
 
@@ -3861,3 +3865,20 @@ async def test_what_a_mentee_hopes_for_is_hinted_to_be_read_by_a_proposed_mentor
     assert re.search(r'<p class="hint" id="goals-hint">A mentor proposed to you reads this before you accept\. Do not '
                      r'put your school, home address or phone number here\.</p>', shown)
     assert re.search(r'<textarea id="goals" name="goals" maxlength="2000" aria-describedby="goals-hint"', shown)
+
+
+@pytest.mark.parametrize("status", ["proposed", "active"])
+async def test_a_mentor_in_a_program_for_high_school_students_reads_how_to_keep_them_safe_before_and_while_mentoring(
+        status):
+    # Said only in the email sent once it had begun: after the mentor had accepted.
+    mine = a_pairing_of_mine(status, mentee_id=MENTOR, mentor_id=ME)
+    services = its_page(mine)
+    services.answers["GET /v1/programs"] = [{"id": PROGRAM, "name": "Pathway", "term_months": 12,
+                                             "cadence_max_days": 60, "mentee_stages": ["high_school"]}]
+    async with browser(services, ME) as page:
+        shown = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
+    assert "Mentees in this program include high-school students, most of them minors: meet online or somewhere " \
+           "public, and tell the program's coordinators if anything concerns you." in shown
+    async with browser(its_page(mine), ME) as page:
+        elsewhere = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
+    assert "most of them minors" not in elsewhere

@@ -697,8 +697,12 @@ class _Composer:
 
     def _first_steps(self) -> str:
         # What to do now, not only how often: who writes first was left to guess, and a meeting had to be logged.
-        return (self._("A first conversation in the next two weeks is a good start; after that, %(program)s suggests "
-                       "meeting %(cadence)s (a video or phone call is fine).") % {
+        # Where mentees may be minors, not an invitation to swap phone numbers (their pages say to keep them out).
+        said = (self._("A first conversation in the next two weeks is a good start; after that, %(program)s suggests "
+                       "meeting %(cadence)s (a video call is fine).") if self.mentees_include_minors else
+                self._("A first conversation in the next two weeks is a good start; after that, %(program)s suggests "
+                       "meeting %(cadence)s (a video or phone call is fine)."))
+        return (said % {
             "program": self.program, "cadence": self.cadence()} + " "
             + self._("Either of you may write first; once you have met, log it on your mentorship's page."))
 

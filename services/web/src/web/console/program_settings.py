@@ -118,7 +118,7 @@ def _words(desk: Desk, problems: dict[str, str], values: dict[str, Any]) -> dict
             else desk._(message) for name, message in problems.items()}
 
 
-def _service_problem(desk: Desk, error: ServiceError) -> dict[str, str]:
+def _service_problem(desk: Desk, error: ServiceError, values: dict[str, Any] | None = None) -> dict[str, str]:
     """profiles' refusal next to the field it names (`mentee_stages.0` is the mentee stages' field), or above the
     form when it names none of the form's; a malformed request's next to every field it names at once. Who may see
     who takes part refused (profiles keeps it once anyone has enrolled): said so next to it."""
@@ -127,8 +127,9 @@ def _service_problem(desk: Desk, error: ServiceError) -> dict[str, str]:
         if known := [f for f in labels.PROGRAM_PROBLEMS if f in named]:
             return {f: desk._(labels.PROGRAM_PROBLEMS[f]) for f in known}
     field = (error.field or "").split(".")[0]
-    if field in labels.FOR_MINORS and error.code == "minors_enrolled":
-        return {field: desk._(labels.MINORS_ENROLLED)}
+    if field in labels.FOR_MINORS and error.code == "minors_enrolled":  # next to each of the two left unticked
+        unticked = [name for name in labels.FOR_MINORS if values is not None and not values.get(name)] or [field]
+        return {name: desk._(labels.MINORS_ENROLLED) for name in unticked}
     if field in labels.FOR_MINORS and error.code == "invalid":
         return {field: desk._(labels.FOR_MINORS[field])}
     if field == "members_public":
@@ -266,7 +267,7 @@ async def change_program(program_id: UUID, desk: Console, posted: Form) -> Respo
         except ServiceError as error:
             if not _refused(error):
                 raise
-            problems = _service_problem(desk, error)
+            problems = _service_problem(desk, error, values)
             if "members_public" in problems:  # as it stays: saved again, the other changes go through
                 values["members_public"] = _members_public(program)
     return await _settings_page(desk, program, 422, values=values, problems=_in_page_order(problems))

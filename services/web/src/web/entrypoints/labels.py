@@ -256,6 +256,9 @@ ERRORS = {
                              "early below, giving a reason."),
     "meeting_before_pairing": N_("A meeting is logged from the day you were paired on."),
     "already_booked": N_("Someone booked this slot just before you. Choose another one."),
+    # Events lists them no such slot; one booked from a page shown before, or a link, is refused so.
+    "host_not_vetted_for_minors": N_("For your safety, high-school students book office hours only with mentors a "
+                                     "program's coordinators have approved. Choose another office hour."),
     "not_in_chapter": N_("This office hour is for another chapter's members. Choose one offered in your chapter."),
     "chapter_not_yet_known": N_("We do not know your chapter yet: your profile is still on its way to this part of "
                                 "the platform. Try again in a minute."),
