@@ -47,7 +47,7 @@ async def test_once_begun_a_free_seat_is_given_to_someone_waiting_at_the_door_wh
     if htmx:
         assert answer.headers["hx-retarget"] == "#check-in-list" and "Undo: Cleo Waiting" in row_of(answer.text, waiting)
         assert 'data-announce="Cleo Waiting is checked in."' in row_of(answer.text, waiting)
-        assert '<p class="lead" id="arrived" hx-swap-oob="true">1 of 2 checked in.</p>' in answer.text
+        assert '<p class="lead" id="arrived" hx-swap-oob="true" data-oob>1 of 2 checked in.</p>' in answer.text
     else:
         assert (answer.status_code, answer.headers["location"]) == (
             303, f"/console/events/{event['id']}/check-in?q=cleo#p-{waiting['id']}")
@@ -152,7 +152,7 @@ async def test_giving_the_last_free_seat_says_at_once_that_no_seat_is_free(world
         answer = await page.post(f"/console/events/{event['id']}/check-in/{cleo['id']}",
                                  data={"csrf": CSRF, "seat": "1"}, headers={"hx-request": "true"})
 
-    assert '<p id="seats" hx-swap-oob="true">No seat is free.</p>' in answer.text
+    assert '<p id="seats" hx-swap-oob="true" data-oob>No seat is free.</p>' in answer.text
 
 
 @pytest.mark.parametrize("language, second, third", [
@@ -186,7 +186,7 @@ async def test_a_seat_given_with_htmx_answers_the_whole_list_so_no_one_else_is_s
     assert "Undo: Cleo Waiting" in row_of(listed, cleo) and "data-focus" in row_of(listed, cleo)
     assert f'id="p-{dana["id"]}"' not in listed, "no seat is left to give Dana: the unsearched list lists nobody waiting"
     assert listed.count("data-focus") == 1
-    assert '<p id="seats" hx-swap-oob="true">No seat is free. 1 person is waiting for a seat.</p>' in listed
+    assert '<p id="seats" hx-swap-oob="true" data-oob>No seat is free. 1 person is waiting for a seat.</p>' in listed
 
 
 @pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "without javascript"])
@@ -208,7 +208,7 @@ async def test_once_begun_and_full_a_seat_whose_holder_has_not_come_is_released_
         ("POST", f"/v1/events/{event['id']}/registrations/{mentor['id']}/remove", {"reason": "You had not arrived."})]
     if htmx:
         assert answer.headers["hx-retarget"] == "#check-in-list"
-        assert '<p id="seats" hx-swap-oob="true">1 seat is free. 1 person is waiting for a seat.</p>' in answer.text
+        assert '<p id="seats" hx-swap-oob="true" data-oob>1 seat is free. 1 person is waiting for a seat.</p>' in answer.text
         assert ">Give Cleo Waiting a free seat and check them in</button>" in answer.text
         assert "data-focus" in row_of(answer.text, cleo) and answer.text.count("data-focus") == 1
         assert 'data-announce="Dr. Ana Reyes&#39;s seat is released, and they are emailed why."' in answer.text

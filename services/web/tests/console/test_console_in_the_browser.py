@@ -146,6 +146,9 @@ async def test_check_in_swaps_the_row_announces_it_and_a_second_tap_in_the_same_
         page = await context.new_page()
         try:
             await page.goto(f"/console/events/{event}/check-in")
+            # Every element focused, in order: the counts swapped out of band beside the row took focus on the way.
+            await page.evaluate("""() => { window.focusedInTurn = [];
+                document.addEventListener("focusin", e => window.focusedInTurn.push(e.target.id || e.target.tagName)); }""")
             button = page.get_by_role("button", name=f"Check in {mentee['display_name']}")
             await button.scroll_into_view_if_needed()
             box = await button.bounding_box()
@@ -155,6 +158,7 @@ async def test_check_in_swaps_the_row_announces_it_and_a_second_tap_in_the_same_
             await expect(said).to_be_focused()  # app.js focuses it once the swap settles
             await page.locator("#status").get_by_text("Ben Student is checked in.").wait_for()
             await page.locator("#arrived").get_by_text("1 of 2 checked in.").wait_for()
+            assert not {"arrived", "seats"} & set(await page.evaluate("window.focusedInTurn"))
             assert page.url.endswith("/check-in"), "HTMX swapped the row: no page load"
             await page.mouse.click(*tapped)  # the double tap's second: where the button was
             # A click on a button would have marked a request in flight at once: none is, and undo is still there.

@@ -811,7 +811,7 @@ async def test_check_in_swaps_one_row_with_htmx_and_redirects_back_without_javas
                               headers={"hx-request": "true"})
         assert row.text.lstrip().startswith(f'<li id="p-{mentee["id"]}"') and "Undo: Ben Student" in row.text
         assert 'data-announce="Ben Student is checked in."' in row.text
-        assert '<p class="lead" id="arrived" hx-swap-oob="true">1 of 2 checked in.</p>' in row.text
+        assert '<p class="lead" id="arrived" hx-swap-oob="true" data-oob>1 of 2 checked in.</p>' in row.text
         plain = await page.post(f"/console/events/{event['id']}/check-in/{mentee['id']}",
                                 data={"csrf": CSRF, "undo": "1"})
         assert plain.status_code == 303 and plain.headers["location"].endswith(f"#p-{mentee['id']}")

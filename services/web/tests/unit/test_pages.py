@@ -3617,7 +3617,7 @@ async def test_marking_a_message_read_with_htmx_changes_it_in_place_keeping_focu
     assert answer.startswith(f'<article class="card" id="message-{notification}" data-announce="Marked as read.">')
     assert f'<a href="/inbox/{notification}" data-focus>Welcome to Demo Chapter</a>' in answer
     assert "Mark as read" not in answer.split("</article>")[0]
-    assert '<p id="unread" hx-swap-oob="true">Unread: 1</p>' in answer
+    assert '<p id="unread" hx-swap-oob="true" data-oob>Unread: 1</p>' in answer
 
 
 async def test_a_mentee_paused_until_a_day_reads_until_when_on_their_waitlist_page_as_at_home():

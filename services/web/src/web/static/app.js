@@ -27,6 +27,12 @@
     var said = root.querySelector("[data-announce]") || (root.matches && root.matches("[data-announce]") ? root : null);
     var marked = root.querySelector("[data-focus]") || (root.matches && root.matches("[data-focus]") ? root : null);
     var target = null;
+    // A part swapped out of band beside the answer (a count, a badge: marked data-oob) is said if it says anything,
+    // never focused: focus hopped through each before reaching the answer, read aloud on the way.
+    if (root.hasAttribute && root.hasAttribute("data-oob")) {
+      if (said) { announce(said.getAttribute("data-announce")); }
+      return;
+    }
     if (personStarted(event)) {
       target = marked || root.querySelector("h2, h3") || root;
     } else {
