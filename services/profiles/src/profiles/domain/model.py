@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -19,6 +20,11 @@ from plumbing.errors import Conflict, Forbidden, Invalid, NotFound
 class MinorsEnrolled(Invalid, code="minors_enrolled"):
     """High-school students are enrolled as mentees: the program keeps vetting its mentors and asking both to accept,
     whatever stages it takes from now on."""
+
+
+class UnsafeForMinors(Invalid, code="program_unsafe_for_minors"):
+    """A program defined before programs for high-school students had to vet their mentors and ask both sides to
+    accept keeps its settings, but takes no high-school student as a mentee until a coordinator adds both."""
 
 
 class StageNotEligible(Invalid, code="stage_not_eligible"):
@@ -173,6 +179,19 @@ class Program:
             raise Invalid(f"{self.name!r} is open to members of its chapter only", field="program_id")
         if person.stage not in self.eligible_stages(role):
             raise StageNotEligible(f"a {person.stage.value} may not join {self.name!r} as {role.value}", field="stage")
+        if role is Role.MENTEE:
+            self.check_safe_for(person.stage, field="program_id")
+
+    @property
+    def safeguards_minors(self) -> bool:
+        return self.mentor_approval_required and self.both_must_accept
+
+    def check_safe_for(self, mentee_stage: TrainingStage, field: str) -> None:
+        """Refuse a high-school mentee where the program vets no mentor or pairs without her accepting."""
+        if mentee_stage is TrainingStage.HIGH_SCHOOL and not self.safeguards_minors:
+            raise UnsafeForMinors(f"{self.name!r} does not yet review its mentors and ask both sides to accept, as a "
+                                  "program with high-school students must: ask its coordinator to change that first",
+                                  field=field)
 
 
 class PronounsVisibility(StrEnum):
@@ -316,8 +335,10 @@ class Person:
         order = list(PronounsVisibility)
         return self.pronouns if order.index(self.pronouns_visibility) >= order.index(allowed) else None
 
-    def update(self, enrollments: list[Enrollment], by: UUID | None, **proposed: Any) -> set[str]:
-        """Change what is `proposed`, by the person `by` (None: a service)."""
+    def update(self, enrollments: list[Enrollment], by: UUID | None, mentee_of: Sequence[Program] = (),
+               **proposed: Any) -> set[str]:
+        """Change what is `proposed`, by the person `by` (None: a service); `mentee_of`: the programs of their
+        active mentee enrollments, each of which must be safe for the stage they take."""
         if "email" in proposed:
             raise Invalid("an email address changes once confirmed from it: ask for the change", field="email")
         for name in PERSONS_OWN_FIELDS:
@@ -327,6 +348,9 @@ class Person:
         changed = _changes(self, proposed)
         if "chapter_id" in changed and any(e.active and e.chapter_id is not None for e in enrollments):
             raise Conflict("withdraw from your chapter's programs before moving to another chapter", field="chapter_id")
+        if "stage" in changed:
+            for program in mentee_of:
+                program.check_safe_for(changed["stage"], field="stage")
         for name, value in changed.items():
             setattr(self, name, value)
         return set(changed)

@@ -191,7 +191,10 @@ async def update_person(command: commands.UpdatePerson, uow: Uow, authorize: Aut
         changes = command.changes
         if changes.get("chapter_id") is not None:
             await _existing(uow.chapters, changes["chapter_id"], "chapter_id")
-        changed = person.update(await uow.enrollments.for_person(person.id), command.changed_by, **changes)
+        enrollments = await uow.enrollments.for_person(person.id)
+        mentee_of = [await _existing(uow.programs, e.program_id, "program_id") for e in enrollments
+                     if "stage" in changes and e.active and e.role is Role.MENTEE]
+        changed = person.update(enrollments, command.changed_by, mentee_of, **changes)
         if changed:
             await uow.people.save(person)
             uow.emit(*integration_events.person_updated(person, changed))

@@ -227,6 +227,9 @@ ERRORS = {
                             "write to the coordinator of your chapter."),
     "already_registered": N_("Someone is already registered with this email address."),
     "stage_not_eligible": N_("This program is not open to people at your stage of training."),
+    "program_unsafe_for_minors": N_("A program you are in, or joining, as a mentee does not yet review its mentors "
+                                    "and ask both sides to accept a pairing, as a program with high-school students "
+                                    "must. Ask your chapter's coordinator to change that first."),
     "already_enrolled": N_("You are already enrolled in this program."),
     "registration_closed": N_("Registration for this event has closed."),
     "already_checked_in": N_("You are checked in: your seat is kept, and it cannot be cancelled now."),
