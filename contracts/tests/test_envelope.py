@@ -60,6 +60,12 @@ def test_a_message_without_an_envelope_field_is_rejected_not_given_one_made_up(f
         decode({k: v for k, v in data.items() if k != field})
 
 
+def test_a_known_event_type_without_its_version_is_rejected_as_incomplete_not_as_unknown():
+    data = json.loads(PersonRegistered(person_id=uuid4(), chapter_id=None, stage="fellow").to_json())
+    with pytest.raises(IncompleteEnvelope, match="schema_version"):
+        decode({k: v for k, v in data.items() if k != "schema_version"})
+
+
 def test_a_known_event_with_a_bad_field_is_rejected_naming_the_field():
     data = json.loads(PersonRegistered(person_id=uuid4(), chapter_id=None, stage="fellow").to_json())
     data["stage"] = "astronaut"

@@ -94,3 +94,12 @@ def test_every_deployed_service_is_scraped_with_its_name_and_watched_for_being_a
     [absent] = [alert for alert in ALERTS if alert["alert"] == "MentorshipServiceAbsent"]
     watched = set(re.findall(r'service="([a-z]+)"', absent["expr"]))
     assert watched == {service.name for service in services(ROOT)}
+
+
+def test_every_background_job_has_a_row_in_the_runbook_saying_what_stops_while_it_fails():
+    # `resume_pauses_ended` could page the operator, who found no row saying what had stopped.
+    named = {name for source in ROOT.glob("services/*/src/*/entrypoints/jobs.py")
+             for name in re.findall(r'\bname="([a-z_]+)"', source.read_text())}
+    rows = set(re.findall(r"^\| \w+ \| `([a-z_]+)` \|", RUNBOOK, re.MULTILINE))
+
+    assert named and named - rows == set()

@@ -235,6 +235,8 @@ def decode(raw: bytes | str | dict[str, Any]) -> IntegrationEvent:
         raise UnknownEventType("message is not a JSON object")
     identity = (data.get("event_type"), data.get("schema_version"))
     model = _registry.get(identity)  # type: ignore[arg-type]
+    if model is None and identity[1] is None and any(known == identity[0] for known, _ in _registry):
+        raise IncompleteEnvelope("the message has no schema_version")
     if model is None:
         raise UnknownEventType(f"unknown event type/version {identity!r}")
     event = model.model_validate(data)

@@ -108,7 +108,8 @@ def describe(record) -> dict:
         "event_type": event_type,
         "schema_version": version if isinstance(version, int) else None,
     }
-    if (meta.get(f"{PREFIX}error") or "").startswith(UnknownEventType.__name__) and described["event_type"]:
+    if ((meta.get(f"{PREFIX}error") or "").startswith(UnknownEventType.__name__) and described["event_type"]
+            and described["schema_version"] is not None):
         # A consumer deployed before the version, or a producer sending one nobody published: the versions known
         # here tell which.
         described["known_versions"] = sorted(

@@ -50,6 +50,13 @@ def test_a_version_this_build_does_not_know_is_named_with_the_versions_it_does()
     assert 99 not in described["known_versions"]
 
 
+def test_a_dead_letter_with_no_version_is_not_compared_with_the_versions_known():
+    # A body that was no event under a known type's header read "UnknownEventType", with versions to compare nothing to.
+    error = UnknownEventType("unknown event type/version (None, None)")
+    described = dead_letters.describe(set_aside(b'{"hello": "world"}', "events.reminder_due", "invalid", error))
+    assert described["schema_version"] is None and "known_versions" not in described
+
+
 def test_a_dead_letter_that_is_not_json_is_described_without_a_version():
     described = dead_letters.describe(set_aside(b"\xff not json", "profiles.chapter_defined", "invalid",
                                                 ValueError("bad")))

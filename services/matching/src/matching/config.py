@@ -11,6 +11,9 @@ class MatchingSettings(ServiceSettings):
     ADDRESSES: ClassVar[tuple[str, ...]] = (*ServiceSettings.ADDRESSES, "PROFILES_URL")
     # How often each instance looks for queued rounds and for overdue meetings, renewals and ended terms.
     round_poll_seconds: float = Field(default=1.0, validation_alias="MATCHING_ROUND_POLL_SECONDS")
+    # A running round's claim, renewed as it reports progress (twice a second): a round not heard of for this long is
+    # claimed again by another instance (its own stopped mid-round).
+    round_lease_seconds: float = Field(default=60.0, gt=0, validation_alias="MATCHING_ROUND_LEASE_SECONDS")
     lifecycle_poll_seconds: float = Field(default=60.0, validation_alias="MATCHING_LIFECYCLE_POLL_SECONDS")
     renewal_notice_days: int = Field(default=30, validation_alias="MATCHING_RENEWAL_NOTICE_DAYS")
     # A proposal or a request not answered within this many days (unless its program sets its own) lapses; its mentee

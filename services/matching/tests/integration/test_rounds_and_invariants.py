@@ -7,6 +7,7 @@ from collections import Counter
 from uuid import UUID, uuid4
 
 import asyncpg
+from matching.adapters.repositories.rounds import PostgresRounds
 from matching.bootstrap import build_app
 from plumbing.testing import eventually, serving
 
@@ -237,3 +238,41 @@ async def test_two_instances_pair_a_mentee_enrolled_for_two_kinds_once_per_kind_
     for enrollment in waiting:
         await observer.wait_for(program, "mentee_waitlisted", enrollment_id=enrollment["id"],
                                 pairing_kind=enrollment["pairing_kind"], schema_version=4, after_pairing_id=None)
+
+
+async def test_a_round_left_running_by_an_instance_that_died_is_drafted_once_its_claim_is_older_than_the_lease(
+        matching_settings, profiles):
+    # A round's instance killed mid-round (a deploy, an OOM kill) left it "running" for good: no new round could run,
+    # nor could this one be discarded.
+    settings = matching_settings.model_copy(update={"round_lease_seconds": 2.0})
+    chapter = uuid4()
+    program = await profiles.program(chapter_id=chapter, pairing_mode="rounds")
+    await profiles.person(program, "mentor")
+    await profiles.person(program, "mentee")
+    async with serving(build_app(settings)) as url, client(url, "coordinator", chapter_id=chapter) as coordinator:
+        async def waiting():
+            answer = await coordinator.get(f"/v1/programs/{program}/waitlist")
+            return answer.status_code == 200 and len(answer.json()) == 1
+
+        await eventually(waiting, timeout=60, what="the mentee waiting")
+        stuck, dead_instance = uuid4(), uuid4()
+        conn = await asyncpg.connect(settings.database_url)
+        try:
+            await conn.execute(
+                """INSERT INTO rounds (id, program_id, method, most_pairs_first, status, progress, claim, heartbeat_at)
+                   VALUES ($1, $2, 'optimal', false, 'running', 40, $3, now() - interval '1 hour')""",
+                stuck, program, dead_instance)
+
+            async def drafted():
+                found = (await coordinator.get(f"/v1/rounds/{stuck}")).json()
+                return found if found["status"] == "draft" else None
+
+            found = await eventually(drafted, timeout=60, what="the round claimed again and drafted")
+            assert len(found["pairs"]) == 1
+            # The instance that claimed it first, were it to wake, can neither renew its claim nor end the round.
+            late = PostgresRounds(conn)
+            assert not await late.progress(stuck, dead_instance, 90)
+            assert not await late.finish(stuck, dead_instance, status="failed", error="woke late")
+            assert (await late.get(stuck))["status"] == "draft"
+        finally:
+            await conn.close()

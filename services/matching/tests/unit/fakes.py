@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from matching.adapters.identity_hashing import IdentityHasher
 from matching.domain.model import LIVE, WITHDRAWN, Candidate, IdentityWish, NewPairing, Pairing, ProgramRules
@@ -636,21 +636,37 @@ class FakeRounds:
                                      requested_at=datetime.now(UTC), finished_at=None, skipped=None,
                                      published_at=None)
 
-    async def claim(self) -> dict | None:
-        queued = sorted((r for r in self.rounds.values() if r["status"] == "queued"), key=lambda r: r["requested_at"])
-        if not queued:
+    async def claim(self, lease_seconds: float) -> dict | None:
+        stale = datetime.now(UTC) - timedelta(seconds=lease_seconds)
+        claimable = sorted((r for r in self.rounds.values() if r["status"] == "queued" or r["status"] == "running"
+                            and (r.get("heartbeat_at") or r["requested_at"]) < stale),
+                           key=lambda r: r["requested_at"])
+        if not claimable:
             return None
-        queued[0]["status"] = "running"
-        return dict(queued[0])
+        claimable[0].update(status="running", progress=0, claim=uuid4(), heartbeat_at=datetime.now(UTC))
+        return dict(claimable[0])
 
-    async def progress(self, round_id: UUID, percent: int) -> None:
-        self.rounds[round_id]["progress"] = percent
+    def _held(self, round_id: UUID, claim: UUID) -> dict | None:
+        found = self.rounds[round_id]
+        return found if found.get("claim") == claim and found["status"] == "running" else None
 
-    async def finish(self, round_id: UUID, *, status: str, paired: int = 0, unpaired: int = 0, total_score: int = 0,
-                     unpaired_reasons: dict | None = None, error: str | None = None) -> None:
-        self.rounds[round_id].update(status=status, progress=100, paired=paired, unpaired=unpaired,
-                                     total_score=total_score, unpaired_reasons=unpaired_reasons or None, error=error,
-                                     finished_at=datetime.now(UTC))
+    async def progress(self, round_id: UUID, claim: UUID, percent: int) -> bool:
+        if (found := self._held(round_id, claim)) is None:
+            return False
+        found.update(progress=percent, heartbeat_at=datetime.now(UTC))
+        return True
+
+    async def release(self, round_id: UUID, claim: UUID) -> None:
+        if (found := self._held(round_id, claim)) is not None:
+            found.update(status="queued", progress=0, claim=None, heartbeat_at=None)
+
+    async def finish(self, round_id: UUID, claim: UUID, *, status: str, paired: int = 0, unpaired: int = 0,
+                     total_score: int = 0, unpaired_reasons: dict | None = None, error: str | None = None) -> bool:
+        if (found := self._held(round_id, claim)) is None:
+            return False
+        found.update(status=status, progress=100, paired=paired, unpaired=unpaired, total_score=total_score,
+                     unpaired_reasons=unpaired_reasons or None, error=error, finished_at=datetime.now(UTC))
+        return True
 
     async def get(self, round_id: UUID, *, for_update: bool = False) -> dict | None:
         found = self.rounds.get(round_id)

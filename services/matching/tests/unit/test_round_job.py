@@ -18,7 +18,7 @@ async def test_the_round_job_readies_the_solver_before_it_first_looks_for_a_roun
         raise ConnectionError("the fake has no database")  # logged; the job tries again after its wait
 
     job = jobs.run_rounds(no_round_queued, solve=lambda graph, most_pairs_first: None,  # type: ignore[arg-type]
-                          settings=SimpleNamespace(round_poll_seconds=60),  # type: ignore[arg-type]
+                          settings=SimpleNamespace(round_poll_seconds=60, round_lease_seconds=60),  # type: ignore[arg-type]
                           prepare=lambda: happened.append("solver ready"))
     running = asyncio.create_task(job(None))
     await asyncio.wait_for(looked.wait(), timeout=10)

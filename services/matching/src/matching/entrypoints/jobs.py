@@ -18,7 +18,8 @@ def run_rounds(new_uow: NewUnitOfWork, solve: Solver, settings: MatchingSettings
                prepare: Callable[[], None]) -> BackgroundJob:
     """Run queued rounds (claimed with SKIP LOCKED: one instance each), one after another while any waits; the
     solver `prepare`d first, in a thread (compiling it takes seconds, which the first round would otherwise wait)."""
-    polling = every(settings.round_poll_seconds, lambda: rounds.run_next_round(new_uow, solve),
+    lease = settings.round_lease_seconds
+    polling = every(settings.round_poll_seconds, lambda: rounds.run_next_round(new_uow, solve, lease_seconds=lease),
                     name="run_rounds", again_at_once=lambda ran: ran is not None)
 
     async def job(metrics: Metrics | None = None) -> None:

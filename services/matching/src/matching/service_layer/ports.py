@@ -288,13 +288,19 @@ class DueRepository(Protocol):
 class RoundsRepository(Protocol):
     async def queue(self, round_id: UUID, program_id: UUID, method: str, most_pairs_first: bool) -> None: ...
 
-    async def claim(self) -> Row | None:
-        """The oldest queued round, now running (one instance each)."""
+    async def claim(self, lease_seconds: float) -> Row | None:
+        """The oldest round queued, or running with no word from its instance for `lease_seconds`, now running under
+        a new claim (`row["claim"]`): one instance each."""
 
-    async def progress(self, round_id: UUID, percent: int) -> None: ...
+    async def progress(self, round_id: UUID, claim: UUID, percent: int) -> bool:
+        """Note the progress, renewing the claim; whether it is still this claim's."""
 
-    async def finish(self, round_id: UUID, *, status: str, paired: int = 0, unpaired: int = 0, total_score: int = 0,
-                     unpaired_reasons: dict | None = None, error: str | None = None) -> None: ...
+    async def release(self, round_id: UUID, claim: UUID) -> None:
+        """Queue the round again, if still this claim's."""
+
+    async def finish(self, round_id: UUID, claim: UUID, *, status: str, paired: int = 0, unpaired: int = 0,
+                     total_score: int = 0, unpaired_reasons: dict | None = None, error: str | None = None) -> bool:
+        """End the run, if still this claim's (another instance may have claimed it since); whether it was."""
 
     async def get(self, round_id: UUID, *, for_update: bool = False) -> dict[str, Any] | None: ...
 

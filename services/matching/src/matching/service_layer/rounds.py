@@ -73,35 +73,43 @@ async def _refuse_while_open(program_id: UUID, uow: MatchingUnitOfWorkPort) -> N
                               "its draft, then publish or discard it, before running another round", "program_id")
 
 
-async def run_next_round(new_uow: NewUnitOfWork, solve: Solver, progress_seconds: float = 0.5) -> UUID | None:
-    """Claim one queued round and run it; None when none waits.
+async def run_next_round(new_uow: NewUnitOfWork, solve: Solver, progress_seconds: float = 0.5,
+                         lease_seconds: float = 60.0) -> UUID | None:
+    """Claim one round and run it; None when none waits.
 
     The round holds its program's lock from reading to writing, so no registration pairs anyone in between.
     The computation runs in a worker thread (numpy and the compiled solver release the GIL), the event loop staying free
-    to serve requests and report progress from another connection.
+    to serve requests and report progress, renewing the claim, from another connection. A round whose instance stopped
+    (its draft, written in one transaction, never was) is claimed again once its claim is `lease_seconds` old; one
+    stopped gracefully is queued again at once.
     """
-    async with new_uow() as claim:
-        row = await claim.rounds.claim()
-        await claim.commit()
+    async with new_uow() as claiming:
+        row = await claiming.rounds.claim(lease_seconds)
+        await claiming.commit()
     if row is None:
         return None
-    round_id = row["id"]
+    round_id, claim = row["id"], row["claim"]
     done = [0.0]
 
     async def report() -> None:
         while True:
             await asyncio.sleep(progress_seconds)
             async with new_uow() as unit:
-                await unit.rounds.progress(round_id, int(90 * done[0]))
+                await unit.rounds.progress(round_id, claim, int(90 * done[0]))
                 await unit.commit()
 
     reporter = asyncio.create_task(report())
     try:
         with collector_paused():
             await _draft_claimed(new_uow, row, solve, done)
+    except asyncio.CancelledError:
+        async with new_uow() as unit:
+            await unit.rounds.release(round_id, claim)
+            await unit.commit()
+        raise
     except Exception as error:
         async with new_uow() as unit:
-            await unit.rounds.finish(round_id, status="failed", error=type(error).__name__)
+            await unit.rounds.finish(round_id, claim, status="failed", error=type(error).__name__)
             await unit.commit()
         raise
     finally:
@@ -117,8 +125,8 @@ async def _draft_claimed(new_uow: NewUnitOfWork, row: Any, solve: Solver, done: 
         # Never a second draft beside one awaiting review (rounds queued before another was refused while one was
         # open): this one fails, saying why, and the coordinator reviews the draft there is.
         if await uow.rounds.open_of_program(row["program_id"], ("draft",), besides=round_id) is not None:
-            await uow.rounds.finish(round_id, status="failed", error=DraftAwaitingReview.code)
-            await uow.commit()
+            if await uow.rounds.finish(round_id, row["claim"], status="failed", error=DraftAwaitingReview.code):
+                await uow.commit()
             return
         program = await existing_program(row["program_id"], uow)
         mentees = await uow.candidates.in_program(program, "mentee", waiting_only=True)
@@ -156,9 +164,11 @@ async def _draft_claimed(new_uow: NewUnitOfWork, row: Any, solve: Solver, done: 
         if unprofiled:
             reasons["no_matching_profile"] = unprofiled
         # The scores anyone reads: the visible fits, not the rankings the solver maximised.
-        await uow.rounds.finish(round_id, status="draft", paired=len(chosen), unpaired=sum(reasons.values()),
-                                total_score=total_score, unpaired_reasons=dict(reasons))
-        await uow.commit()
+        # Claimed again meanwhile by another instance (this one was frozen past the lease): its run writes the draft.
+        if await uow.rounds.finish(round_id, row["claim"], status="draft", paired=len(chosen),
+                                   unpaired=sum(reasons.values()), total_score=total_score,
+                                   unpaired_reasons=dict(reasons)):
+            await uow.commit()
 
 
 async def round_status(round_id: UUID, uow: MatchingUnitOfWorkPort, viewer: Principal | None = None

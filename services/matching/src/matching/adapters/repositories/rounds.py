@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import asyncpg
 from plumbing import audit
@@ -24,23 +24,35 @@ class PostgresRounds:
             round_id, program_id, method, most_pairs_first,
         )
 
-    async def claim(self) -> asyncpg.Record | None:
+    async def claim(self, lease_seconds: float) -> asyncpg.Record | None:
+        # A round claimed before claims were kept (no heartbeat) counts from when it was asked for.
         return await self._conn.fetchrow(
-            """UPDATE rounds SET status = 'running' WHERE id = (
-                   SELECT id FROM rounds WHERE status = 'queued' ORDER BY requested_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-               RETURNING *"""
-        )
+            """UPDATE rounds SET status = 'running', progress = 0, claim = $2, heartbeat_at = now() WHERE id = (
+                   SELECT id FROM rounds
+                    WHERE status = 'queued' OR status = 'running'
+                          AND coalesce(heartbeat_at, requested_at) < now() - make_interval(secs => $1)
+                    ORDER BY requested_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+               RETURNING *""", lease_seconds, uuid4())
 
-    async def progress(self, round_id: UUID, percent: int) -> None:
-        await self._conn.execute("UPDATE rounds SET progress = $2 WHERE id = $1", round_id, percent)
+    async def progress(self, round_id: UUID, claim: UUID, percent: int) -> bool:
+        return await self._conn.fetchval(
+            """UPDATE rounds SET progress = $3, heartbeat_at = now()
+                WHERE id = $1 AND claim = $2 AND status = 'running' RETURNING true""",
+            round_id, claim, percent) is not None
 
-    async def finish(self, round_id: UUID, *, status: str, paired: int = 0, unpaired: int = 0,
-                     total_score: int = 0, unpaired_reasons: dict | None = None, error: str | None = None) -> None:
+    async def release(self, round_id: UUID, claim: UUID) -> None:
         await self._conn.execute(
-            """UPDATE rounds SET status = $2, progress = 100, paired = $3, unpaired = $4, total_score = $5,
-                   unpaired_reasons = $6, error = $7, finished_at = now() WHERE id = $1""",
-            round_id, status, paired, unpaired, total_score, json.dumps(unpaired_reasons or {}), error,
-        )
+            """UPDATE rounds SET status = 'queued', progress = 0, claim = NULL, heartbeat_at = NULL
+                WHERE id = $1 AND claim = $2 AND status = 'running'""", round_id, claim)
+
+    async def finish(self, round_id: UUID, claim: UUID, *, status: str, paired: int = 0, unpaired: int = 0,
+                     total_score: int = 0, unpaired_reasons: dict | None = None, error: str | None = None) -> bool:
+        return await self._conn.fetchval(
+            """UPDATE rounds SET status = $3, progress = 100, paired = $4, unpaired = $5, total_score = $6,
+                   unpaired_reasons = $7, error = $8, finished_at = now()
+                WHERE id = $1 AND claim = $2 AND status = 'running' RETURNING true""",
+            round_id, claim, status, paired, unpaired, total_score, json.dumps(unpaired_reasons or {}), error,
+        ) is not None
 
     async def get(self, round_id: UUID, *, for_update: bool = False) -> dict[str, Any] | None:
         row = await self._conn.fetchrow(
