@@ -306,7 +306,7 @@ async def test_a_draft_round_shows_pairs_scores_reasons_in_words_the_unpaired_wi
     assert "They share an interest in the same specialty" in text and "They are in the same time zone" in text
     # Not "no room left": said of one whose identity requirement no mentor with room meets, that was false while the
     # mentors' capacities showed room, and pointed at the requirement.
-    assert "Cleo Waiting: Left out of the best pairing of the whole round" in text
+    assert "Cleo Waiting: No mentor with room left after this round fits them" in text
     assert "Publish: propose this pair" in text and "Discard this draft" in text
     # Said before publishing: those left unpaired are emailed too.
     assert ("emails both people, and tells the one mentee left unpaired that they wait for the next round"

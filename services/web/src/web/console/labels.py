@@ -83,9 +83,10 @@ UNPAIRED = {
     "no_eligible_mentor": C_("No mentor in the program fits their stage and needs"),
     "below_minimum_score": C_("No mentor reaches the program's minimum score for them"),
     "program_cap_reached": C_("The program has reached its number of pairs"),
-    # Some mentor fits them, identity aside, yet the round paired others: true whether their mentors went to others or
-    # a requirement of theirs (never said) is met by none with room.
-    "mentors_full": C_("Left out of the best pairing of the whole round"),
+    # Some mentor fits them, identity aside, yet the round paired others: true whether their mentors went to others (an
+    # optimal round pairs anyone a mentor with room still fits) or a requirement of theirs, never said, is met by none
+    # with room. "Left out of the best pairing", beside a mentor with room and no other pair, told of a requirement.
+    "mentors_full": C_("No mentor with room left after this round fits them"),
     "fitting_mentors_full": C_("Every mentor who fits them is full"),
     "removed_by_coordinator": C_("Removed from this draft by a coordinator"),
 }
