@@ -8,6 +8,7 @@ from uuid import uuid4
 import pytest
 from matching.adapters.repositories.candidates import PostgresCandidates
 from matching.adapters.repositories.people import PostgresPeople
+from matching.adapters.repositories.waitlist import PostgresWaitlist
 from matching.bootstrap import MIGRATIONS
 from matching.domain.model import ProgramRules
 from mentorship_contracts.vocabulary import TrainingStage
@@ -57,3 +58,25 @@ async def test_a_paused_mentors_proposal_still_reads_both_sides_though_no_round_
                                            paused_too=True) == []
         assert await candidates.in_program(program, "mentee", enrollment_ids=[mentee_enrollment],
                                            paused_too=True) == []
+
+
+@pytest.mark.parametrize("step_out", ["paused", "suspended"])
+async def test_a_mentee_back_on_the_waitlist_after_stepping_off_it_is_told_their_place_again(pool, step_out):
+    # Paused, a mentee leaves the waitlist with no event of matching's; resumed, nothing said they were back, so a
+    # team counting the waitlist from its events lost them for good.
+    program = rules()
+    async with pool.acquire() as conn:
+        mentee = uuid4()
+        await profile(conn, mentee)
+        enrollment = await enrol(conn, program.id, "mentee", mentee)
+        waitlist = PostgresWaitlist(conn)
+        [told] = await waitlist.unannounced(program.id, [enrollment])
+        await waitlist.mark_announced([enrollment])
+        assert await waitlist.unannounced(program.id, [enrollment]) == []
+
+        await conn.execute(f"UPDATE enrollments SET {step_out} = true WHERE id = $1", enrollment)
+        assert await waitlist.unannounced(program.id, [enrollment]) == []  # not waiting: nothing to tell
+        await conn.execute(f"UPDATE enrollments SET {step_out} = false WHERE id = $1", enrollment)
+
+        [again] = await waitlist.unannounced(program.id, [enrollment])
+        assert again["position"] == told["position"] == 1

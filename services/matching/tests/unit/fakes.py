@@ -215,8 +215,10 @@ class FakePeople:
 
     @staticmethod
     def _availability(e: dict) -> None:
-        """As the database's trigger: active while neither withdrawn, suspended nor paused."""
+        """As the database's trigger: active while neither withdrawn, suspended nor paused; told their place again
+        once back."""
         e["active"] = not (e["withdrawn"] or e["suspended"] or e["paused"])
+        e["announced"] = e["announced"] and e["active"]
 
     async def set_approval(self, enrollment_id: UUID, approved: bool) -> None:
         e = self.enrollments[enrollment_id]

@@ -140,3 +140,18 @@ async def test_a_mentee_whose_proposed_mentor_leaves_the_program_before_answerin
     assert (declined.declined_by, declined.reason_code) == ("mentor", "withdrawn")
     assert [e["person_id"] for e in await views.waitlist(program, platform.uow())] == [first, *later]
     assert platform.events(published.MenteeWaitlisted, mentee_id=first)[-1].position == 1
+
+
+async def test_a_mentee_who_paused_while_waiting_is_told_their_place_again_on_resuming():
+    # Nothing said a resumed mentee was back: to them, nor to a team counting the waitlist from its events.
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    ines = await profiles.person(program, "mentee")
+    [first] = platform.events(published.MenteeWaitlisted, mentee_id=ines)
+
+    await profiles.pause(ines, program)
+    await profiles.pause(ines, program, paused=False)
+
+    [_, again] = platform.events(published.MenteeWaitlisted, mentee_id=ines)
+    assert again.position == first.position == 1
