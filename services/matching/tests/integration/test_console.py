@@ -233,6 +233,10 @@ async def test_an_erased_person_is_forgotten_by_the_rounds_that_drafted_skipped_
         after = (await coordinator.get(f"/v1/rounds/{draft['id']}")).json()
         assert str(mentor) not in str(after) and unpaired["mentee_id"] not in str(after)
         assert paired["mentee_id"] != unpaired["mentee_id"]
+        # The draft's figures, as its list of rounds shows them, count what it now holds (they said 1 and 1).
+        [listed] = (await coordinator.get(f"/v1/programs/{program}/rounds")).json()
+        assert (after["paired"], after["unpaired_count"], after["total_score"]) == (0, 0, 0)
+        assert (listed["paired"], listed["unpaired_count"]) == (0, 0) and not after["unpaired_reasons"]
 
 
 async def test_a_coordinator_reads_a_persons_pairings_in_their_chapters_programs_only_and_is_audited(

@@ -220,8 +220,24 @@ class PostgresPeople:
     async def forget_person(self, person_id: UUID) -> None:
         await self._conn.execute("INSERT INTO erased_people VALUES ($1) ON CONFLICT DO NOTHING", person_id)
         await self._conn.execute("DELETE FROM pairings WHERE mentee_id = $1 OR mentor_id = $1", person_id)
-        await self._conn.execute("DELETE FROM round_pairs WHERE mentee_id = $1 OR mentor_id = $1", person_id)
-        await self._conn.execute("DELETE FROM round_unpaired WHERE mentee_id = $1", person_id)
+        # A draft's figures count what it holds (its list of rounds shows them); a published round's stay as it was.
+        await self._conn.execute(
+            """WITH gone AS (DELETE FROM round_pairs WHERE mentee_id = $1 OR mentor_id = $1 RETURNING round_id, score),
+                    counted AS (SELECT round_id, count(*) AS pairs, sum(score) AS scores FROM gone GROUP BY round_id)
+               UPDATE rounds r SET paired = r.paired - c.pairs, total_score = r.total_score - c.scores
+                 FROM counted c WHERE r.id = c.round_id AND r.status = 'draft'""", person_id)
+        await self._conn.execute(
+            """WITH gone AS (DELETE FROM round_unpaired WHERE mentee_id = $1 RETURNING round_id, reason_code),
+                    counted AS (SELECT round_id, sum(n) AS left_out, jsonb_object_agg(reason_code, n) AS by_reason
+                                  FROM (SELECT round_id, reason_code, count(*) AS n FROM gone
+                                         GROUP BY round_id, reason_code) per_reason GROUP BY round_id)
+               UPDATE rounds r SET unpaired = r.unpaired - c.left_out,
+                      unpaired_reasons = (SELECT COALESCE(jsonb_object_agg(reason, n), '{}'::jsonb)
+                                            FROM (SELECT reason, (r.unpaired_reasons->>reason)::int
+                                                                 - COALESCE((c.by_reason->>reason)::int, 0) AS n
+                                                    FROM jsonb_object_keys(r.unpaired_reasons) reason) left_now
+                                           WHERE n > 0)
+                 FROM counted c WHERE r.id = c.round_id AND r.status = 'draft'""", person_id)
         await self._conn.execute(  # a published round's skipped pairs, kept as JSON
             """UPDATE rounds SET skipped = (SELECT COALESCE(jsonb_agg(s), '[]'::jsonb)
                                             FROM jsonb_array_elements(skipped) s
