@@ -167,7 +167,7 @@ async def main() -> None:
             json.dumps({k: event[k] for k in ("event_type", "pairing_id", "mentor_id", "mentee_id", "score", "reason_codes")}))
 
         async def pairing_emails():
-            found = [m for m in SINK.messages() if tag in " ".join(m["rcpt_tos"]) and "paired" in m["subject"]]
+            found = [m for m in SINK.messages() if tag in " ".join(m["rcpt_tos"]) and m["subject"].startswith("Your new ment")]
             return found if len(found) == 2 else None
 
         for message in await until(pairing_emails, "the pairing emails"):

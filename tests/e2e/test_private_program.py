@@ -40,7 +40,7 @@ async def test_a_private_programs_people_are_paired_and_told_and_no_public_topic
 
     # Matching learned of both from the private twins, paired them, and notifications told both.
     def paired_emails():
-        found = [m for m in platform.sink.messages() if "paired with" in m["subject"] and suffix in str(m["rcpt_tos"])]
+        found = [m for m in platform.sink.messages() if m["subject"].startswith("Your new ment") and suffix in str(m["rcpt_tos"])]
         return found if len(found) == 2 else None
 
     await eventually(paired_emails, timeout=60, what="both pairing emails")

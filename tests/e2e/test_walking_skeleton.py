@@ -63,12 +63,13 @@ async def test_a_mentor_and_a_mentee_are_paired_told_by_email_and_the_mentee_reg
 
         # Both hear about it by email, each about the other.
         def paired_emails():
-            found = [m for m in platform.sink.messages() if "paired with" in m["subject"] and suffix in str(m["rcpt_tos"])]
+            found = [m for m in platform.sink.messages()
+                     if m["subject"].startswith("Your new ment") and suffix in str(m["rcpt_tos"])]
             return found if len(found) == 2 else None
 
         emails = await eventually(paired_emails, timeout=60, what="two pairing emails")
         to_mentee = next(m for m in emails if f"sam.{suffix}" in str(m["rcpt_tos"]))
-        assert to_mentee["subject"] == "You have been paired with Dr. Ana Reyes"
+        assert to_mentee["subject"] == "Your new mentor: Dr. Ana Reyes"
         assert "she/her" in to_mentee["text"] and f"ana.{suffix}@example.org" in to_mentee["text"]
 
         # The mentee registers for a session; the confirmation arrives by email.

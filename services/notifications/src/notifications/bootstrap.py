@@ -26,7 +26,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     new_unit_of_work = service.units_of_work(NotificationsUnitOfWork)
     service.consume(consumers.HANDLERS, new_unit_of_work, person_keys=person_keys.of_settings(settings))
     tokens = UnsubscribeTokens(settings.secret("link_signing_key"), settings.previous_link_signing_keys())
-    links = Links(settings.web_base_url)
+    links = Links(settings.web_base_url, contact_email=settings.concerns_email)
     render = Renderer(links, tokens, settings.mail_from)
     mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from, settings.smtp_timeout_seconds,
                         sign=_dkim_signer(settings), credentials=settings.smtp_credentials())

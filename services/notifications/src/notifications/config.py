@@ -5,6 +5,7 @@ from typing import ClassVar
 from plumbing.settings import MailingSettings, required_secret
 from pydantic import Field, SecretStr
 
+from .adapters.links import DEVELOPMENT_CONTACT_EMAIL
 from .service_layer.dispatch import DispatchPolicy
 
 
@@ -24,6 +25,11 @@ class NotificationsSettings(MailingSettings):
     # Where the web app serves the pages messages link to, the unsubscribe page included (adapters/links.py lists
     # them): people never reach this service itself.
     web_base_url: str = Field(default="http://127.0.0.1:8105", validation_alias="WEB_BASE_URL")
+    # The national team's address (the web app's, for a worry about a mentorship), given where a message tells its
+    # reader to write to someone: emails come from a no-reply address, and no chapter's own address reaches this
+    # service. The default is the local runner's: a deployment sets its own.
+    concerns_email: str = Field(default=DEVELOPMENT_CONTACT_EMAIL, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                                validation_alias="CONCERNS_EMAIL")
     # Sealed events on the restricted topics are opened with people's data keys, asked of profiles (PROFILES_URL) in
     # requests signed with this service's own Ed25519 key (a 32-byte seed, URL-safe base64; profiles trusts its
     # public key, PROFILES_DATA_KEY_READERS). No default. Keys are kept in memory this long.

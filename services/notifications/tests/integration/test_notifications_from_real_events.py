@@ -106,8 +106,8 @@ async def test_every_notification_is_sent_once_naming_the_program_with_partner_d
     await publish(events.EventCancelled(scheduled_event_id=session.scheduled_event_id,
                                         chapter_id=chapter.chapter_id, reason_code="speaker_unavailable"))
     to_mentee = [
-        f"Cancelled: {title}", f"New time: {title}", "A proposed match in Into Medical School",
-        "How was your mentorship with Ana Reyes?", "Off the waitlist: you have been paired with Ana Reyes",
+        f"Cancelled: {title}", f"New time: {title}", "A proposed mentor in Into Medical School",
+        "How was your mentorship with Ana Reyes?", "Off the waitlist: your new mentor is Ana Reyes",
         "A proposed pairing in Into Medical School will not go ahead", "Time to catch up with Ana Reyes?",
         reminded, "Welcome to Boston chapter",
         "You are on the waitlist for Into Medical School: position 2",
@@ -116,10 +116,10 @@ async def test_every_notification_is_sent_once_naming_the_program_with_partner_d
     ]
     to_mentor = [
         f"A place freed up: you're in for {title}", f"Cancelled: {title}", f"New time: {title}",
-        "A proposed match in Into Medical School", "How was your mentorship with Sam Okafor?",
+        "A proposed mentee in Into Medical School", "How was your mentorship with Sam Okafor?",
         f"On the waitlist for {title}: position 1", "A proposed pairing in Into Medical School will not go ahead",
         "Time to catch up with Sam Okafor?", "You are approved as a mentor in Into Medical School",
-        "You have been paired with Sam Okafor", "Your mentorship with Sam Okafor has ended",
+        "Your new mentee: Sam Okafor", "Your mentorship with Sam Okafor has ended",
         "Your mentorship with Sam Okafor is renewed", "Your mentorship with Sam Okafor: renew or complete?",
     ]
     await eventually(lambda: subjects(smtp_sink, mentee) == sorted(to_mentee)
@@ -129,7 +129,7 @@ async def test_every_notification_is_sent_once_naming_the_program_with_partner_d
 
     paired = smtp_sink.messages(to=mentee.email)
     by_subject = {m["subject"]: m for m in paired}
-    introduction = by_subject["Off the waitlist: you have been paired with Ana Reyes"]
+    introduction = by_subject["Off the waitlist: your new mentor is Ana Reyes"]
     said = introduction["text"]
     assert "she/her" in said and "EM resident" in said and mentor.email in said
     assert "Into Medical School" in introduction["text"] and "Into Medical School" in introduction["html"]
@@ -212,7 +212,7 @@ async def test_a_waitlisting_read_after_the_pairing_that_ended_it_is_not_announc
     async with notifications.client() as admin:
         log = (await admin.get("/v1/deliveries", params={"limit": 1000})).json()
     assert [d["kind"] for d in log if d["person_id"] == str(mentee.person_id)] == ["pairing_confirmed"]
-    assert subjects(smtp_sink, mentee) == ["You have been paired with Mia Mentor"]
+    assert subjects(smtp_sink, mentee) == ["Your new mentor: Mia Mentor"]
 
 
 async def test_a_waitlist_place_read_from_its_topic_before_the_ending_it_names_is_told_after_the_ending(
@@ -250,7 +250,7 @@ async def test_a_pairing_and_a_waitlisting_of_a_kind_read_from_the_broker_say_wh
     waitlisted = matching.MenteeWaitlistedV2(enrollment_id=uuid4(), program_id=program.program_id, chapter_id=None,
                                              mentee_id=mentee.person_id, position=1, pairing_kind="research")
     await publish(confirmed, waitlisted)
-    paired = "You have been paired with Lee Kinds"
+    paired = "Your new mentor: Lee Kinds"
     waiting = "You are on the waitlist for a mentor: position 1"  # its members are private: the body names it
     await eventually(lambda: subjects(smtp_sink, mentee) == sorted([paired, waiting])
                      and len(smtp_sink.messages(to=mentor.email)) == 1, timeout=60,
@@ -412,7 +412,7 @@ async def test_a_digest_reader_gets_non_urgent_kinds_in_one_digest_and_urgent_on
     digest = await smtp_sink.wait_for(lambda m: mentee.email in m["rcpt_tos"] and "digest" in m["subject"], timeout=30)
     assert digest["subject"] == "Your daily digest: 2 updates"
     assert "Time to catch up with Max Digest?" in digest["text"] and "renew or complete?" in digest["text"]
-    assert subjects(smtp_sink, mentee) == ["You have been paired with Max Digest", "Your daily digest: 2 updates"]
+    assert subjects(smtp_sink, mentee) == ["Your daily digest: 2 updates", "Your new mentor: Max Digest"]
 
 
 async def test_after_erasure_nothing_more_is_sent_to_the_person_nor_about_them(notifications, publish, smtp_sink):
@@ -455,7 +455,7 @@ async def test_a_line_break_in_a_name_neither_stops_the_partners_email_nor_adds_
     await publish(mentee, mentor, matching.PairingConfirmed(**pair, score=70,
                                                             term_ends_at=datetime.now(UTC) + timedelta(days=365)))
     told = await smtp_sink.wait_for(lambda m: mentee.email in m["rcpt_tos"], timeout=60)
-    assert told["subject"] == "You have been paired with Eve Bcc: attacker@evil.example"
+    assert told["subject"] == "Your new mentor: Eve Bcc: attacker@evil.example"
     assert told["rcpt_tos"] == [mentee.email] and "Bcc" not in told["headers"]
     assert smtp_sink.messages(to="attacker@evil.example") == []
 

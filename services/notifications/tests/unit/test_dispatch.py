@@ -291,9 +291,9 @@ async def test_a_pairing_or_waitlisting_of_a_kind_says_the_kind_and_a_general_on
         [found] = [e for e in mailer.sent if e.to == f"{to}@example.org" and e.subject == subject]
         return found.text + found.html
 
-    assert said(mentee, "You have been paired with Ana Reyes").count("Ana Reyes is your mentor in") == 2
-    assert said(mentee, "You have been paired with Lee Chen").count("Lee Chen is your clinical mentor in") == 2
-    assert said(researcher, "A proposed match in Into Medical School").count(
+    assert said(mentee, "Your new mentor: Ana Reyes").count("Ana Reyes is your mentor in") == 2
+    assert said(mentee, "Your new mentor: Lee Chen").count("Lee Chen is your clinical mentor in") == 2
+    assert said(researcher, "A proposed mentee in Into Medical School").count(
         "a mentee in Into Medical School, for research mentoring.") == 2
     waitlisted = said(mentee, "You are on the waitlist for Into Medical School: position 2")
     assert waitlisted.count("for career mentoring") == 2

@@ -1,13 +1,13 @@
 """An email change is confirmed from the new address: one email to that address only, in the person's language, with
 the single-use link, saying when it expires in their zone. The link is a secret: it is in that email and nowhere
-else notifications keeps or says anything (its logs, the inbox, its events), and its row forgets it once sent."""
+else notifications keeps or says anything (its logs, the inbox, its events), and its row forgets it once sent. The
+email to the address it replaced: `test_whom_to_write_to`."""
 
 import json
 import logging
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
-import pytest
 from mentorship_contracts import profiles as pr
 from notifications.adapters.email import Renderer
 from notifications.adapters.links import Links
@@ -138,35 +138,3 @@ async def test_a_later_request_read_before_the_earlier_one_went_replaces_it_whos
     await send(uow, mailer)
     assert [e.to for e in mailer.sent] == ["ana.new@example.org"] and "the-later-token" in mailer.sent[0].text
     assert all("typo@exmaple.org" not in json.dumps(r["n"].parameters) for r in uow.notifications.rows.values())
-
-
-async def address_changed(chapter_id, language: str) -> tuple:
-    """A person of `chapter_id` (None: national programs only) changes their address: the email to the old one."""
-    uow, mailer = FakeUnitOfWork(notifications=FakeNotifications()), FakeMailer()
-    person = uuid4()
-    for email in ("ana.old@example.org", "ana.new@example.org"):
-        await handlers.contact_details_changed(pr.ContactDetailsChangedV3(
-            person_id=person, chapter_id=chapter_id, display_name="Ana Reyes", email=email,
-            timezone="America/Chicago", preferred_language=language), uow)
-    await send(uow, mailer)
-    [email] = mailer.sent
-    assert email.to == "ana.old@example.org"
-    return email
-
-
-@pytest.mark.parametrize(("language", "told"), [
-    ("en", "someone else may be using your account: tell the coordinators of your program at once."),
-    ("es", "puede que otra persona esté usando tu cuenta: avisa de inmediato a la coordinación de tu programa.")])
-async def test_one_of_no_chapter_whose_address_changed_is_told_to_tell_their_programs_coordinators_not_a_chapters(
-        language, told):
-    email = await address_changed(None, language)
-    assert told in email.text and told in email.html
-    assert "chapter" not in email.text and "capítulo" not in email.text
-
-
-@pytest.mark.parametrize(("language", "told"), [
-    ("en", "tell your chapter's coordinator at once."),
-    ("es", "avisa de inmediato a la coordinación de tu capítulo.")])
-async def test_one_of_a_chapter_whose_address_changed_is_told_to_tell_its_coordinator(language, told):
-    email = await address_changed(uuid4(), language)
-    assert told in email.text

@@ -73,11 +73,11 @@ async def test_the_language_the_page_asks_for_wins_over_the_one_notifications_kn
         opened = (await http.get(f"/v1/people/{mentee}/inbox/{item['id']}", params={"language": "es"})).json()
         opened_as_known = (await http.get(f"/v1/people/{mentee}/inbox/{item['id']}")).json()
 
-    assert [i["subject"] for i in known["items"]] == ["You have been paired with Ana Reyes"]
-    assert item["subject"] == "Ya tienes una mentoría con Ana Reyes"
-    assert opened["subject"] == "Ya tienes una mentoría con Ana Reyes"
+    assert [i["subject"] for i in known["items"]] == ["Your new mentor: Ana Reyes"]
+    assert item["subject"] == "Tu nueva persona mentora: Ana Reyes"
+    assert opened["subject"] == "Tu nueva persona mentora: Ana Reyes"
     assert opened["paragraphs"] != opened_as_known["paragraphs"]
-    assert opened_as_known["subject"] == "You have been paired with Ana Reyes"
+    assert opened_as_known["subject"] == "Your new mentor: Ana Reyes"
     # Its links say the page's language too.
     assert opened["action"] and "lang=es" in opened["action"]["url"]
 

@@ -89,7 +89,7 @@ async def test_a_mentee_who_changed_their_name_since_the_pairing_is_listed_in_th
     await contact(uow, mentee, "Danielle Brooks")
 
     subjects = await listed(uow, mentor)
-    assert subjects["pairing_confirmed"] == "You have been paired with Danielle Brooks"
+    assert subjects["pairing_confirmed"] == "Your new mentee: Danielle Brooks"
     assert subjects == await opened(uow, mentor)
 
 
@@ -102,7 +102,7 @@ async def test_a_reader_who_switched_to_spanish_reads_the_inbox_list_in_spanish(
     await contact(uow, mentee, "Sam Okafor", language="es")
 
     subjects = await listed(uow, mentee)
-    assert subjects["pairing_confirmed"] == "Ya tienes una mentoría con Ana Reyes"
+    assert subjects["pairing_confirmed"] == "Tu nueva persona mentora: Ana Reyes"
     assert subjects == await opened(uow, mentee)
 
 

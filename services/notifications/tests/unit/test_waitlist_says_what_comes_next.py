@@ -39,7 +39,7 @@ async def waitlisted_in(language: str, **rules) -> str:
     ("es", "Tienes el número 2 en la lista de espera de persona mentora, y te escribiremos en cuanto te propongamos "
            "una, para que la aceptes.")])
 async def test_where_both_sides_accept_a_waiting_mentee_is_promised_a_proposal_to_accept_not_a_pairing(language, said):
-    # "We will email you as soon as you are paired": what came was "A proposed match for you", to answer.
+    # "We will email you as soon as you are paired": what came was "A proposed mentor for you", to answer.
     text = await waitlisted_in(language, both_must_accept=True)
     assert said in text and "as soon as you are paired" not in text
 

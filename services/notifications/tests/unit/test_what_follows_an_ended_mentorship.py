@@ -159,3 +159,79 @@ async def test_a_mentor_is_not_told_another_mentee_may_be_proposed_where_none_wi
     _, to_mentor = await to_each(uow, facts)
     text = flat(to_mentor.text)
     assert "Thank you for the time you gave." in text and "propose another mentee" not in text, text
+
+
+# The web app lets a mentee pause as she ends a mentorship (before the ending); notifications does not know she did.
+STAYS_UNLESS_PAUSED = {
+    ("en", "on_registration"): "You stay in the program: unless you paused, we will look for another mentor for you.",
+    ("es", "on_registration"): "Sigues en el programa: salvo que te hayas puesto en pausa, buscaremos otra persona "
+                               "mentora para ti.",
+    ("en", "rounds"): "You stay in the program: unless you paused, you wait for its coordinators' next round, and we "
+                      "will email you when one pairs you.",
+    ("es", "rounds"): "Sigues en el programa: salvo que te hayas puesto en pausa, esperas la próxima ronda de su "
+                      "coordinación, y te escribiremos cuando una ronda te asigne una mentoría.",
+}
+
+
+@pytest.mark.parametrize("how", ["mentee schedule_conflict", "mentee conduct"])
+@pytest.mark.parametrize("pairing_mode", ["on_registration", "rounds"])
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_mentee_who_ended_a_mentorship_herself_is_promised_another_mentor_only_unless_she_paused(
+        language, pairing_mode, how):
+    uow, facts = await pair(language, pairing_mode)
+    await closed(uow, facts, how)
+
+    to_mentee, _ = await to_each(uow, facts)
+    text = flat(to_mentee.text)
+    assert STAYS_UNLESS_PAUSED[language, pairing_mode] in text, text
+    assert "You stay in the program, and we will look for another mentor for you." not in text
+    assert "Sigues en el programa y buscaremos otra persona mentora para ti." not in text
+
+
+@pytest.mark.parametrize("how", ["mentor schedule_conflict", "program not_a_good_fit"])
+async def test_a_mentee_whose_mentorship_another_ended_is_still_told_we_look_for_another_mentor(how):
+    uow, facts = await pair("en")
+    await closed(uow, facts, how)
+
+    to_mentee, _ = await to_each(uow, facts)
+    text = flat(to_mentee.text)
+    assert "You stay in the program, and we will look for another mentor for you." in text
+    assert "unless you paused" not in text
+
+
+NEVER_BEGAN = {"en": "There is nothing you need to do. We will propose another mentee to you when one fits.",
+               "es": "No tienes que hacer nada. Te propondremos a otra persona mentorada cuando haya una adecuada."}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_mentor_whose_proposed_mentee_erased_their_account_is_not_thanked_for_a_mentorship_that_never_began(
+        language):
+    uow, facts = await pair(language)
+    await handlers.pairing_declined(ma.PairingDeclinedV3(**facts, declined_by="mentee", reason_code="person_erased"),
+                                    uow)
+
+    _, to_mentor = await to_each(uow, facts)
+    text = flat(to_mentor.text)
+    assert NEVER_BEGAN[language] in text, text
+    assert THANKS[language] not in text
+
+
+async def test_a_mentor_whose_asking_mentee_erased_their_account_is_not_thanked_for_time_given_either():
+    uow, facts = await pair("en", "mentee_choice")
+    await handlers.pairing_lapsed(ma.PairingLapsedV4(**facts, reason_code="person_erased", lapsed_by="mentee",
+                                                     awaiting=["mentor"], requested_by_mentee=True), uow)
+
+    _, to_mentor = await to_each(uow, facts)
+    text = flat(to_mentor.text)
+    assert "has left the platform, so their request is withdrawn." in text
+    assert "There is nothing you need to do." in text, text
+    assert THANKS["en"] not in text and "propose another mentee" not in text
+
+
+async def test_a_mentor_whose_mentee_erased_their_account_mid_mentorship_is_still_thanked_for_their_time():
+    uow, facts = await pair("en")
+    await handlers.pairing_ended(ma.PairingEndedV3(**facts, ended_by="mentee", ended_by_program=False,
+                                                   reason_code="person_erased"), uow)
+
+    _, to_mentor = await to_each(uow, facts)
+    assert "Thank you for the time you gave. You may be paired with another mentee." in flat(to_mentor.text)

@@ -517,8 +517,8 @@ async def test_a_line_break_in_a_name_cannot_break_or_add_a_header_of_the_partne
         term_ends_at=NOW + timedelta(days=365)), uow)
     mailer = SmtpMailer("127.0.0.1", 25, MAIL_FROM)
     messages = await sent(uow)
-    assert sorted(m.subject for m in messages) == ["You have been paired with Eve Bcc: attacker@evil.example X-Injected: 1",
-                                                   "You have been paired with Sam Okafor"]
+    assert sorted(m.subject for m in messages) == ["Your new mentee: Sam Okafor",
+                                                   "Your new mentor: Eve Bcc: attacker@evil.example X-Injected: 1"]
     for message in messages:
         raw = mailer.as_bytes(message)
         parsed = email_parser.message_from_bytes(raw, policy=email.policy.default)
@@ -1947,7 +1947,7 @@ async def test_a_waitlisting_not_yet_sent_when_the_mentee_is_paired_goes_unsent(
     tomorrow = NOW + timedelta(days=1)
     await compose_digests(uow, POLICY, tomorrow)
     told = [m.subject for m in await sent(uow, now=tomorrow) if m.to == uow.notifications.contacts[sam]["email"]]
-    assert told == ["Off the waitlist: you have been paired with Ana Reyes"]
+    assert told == ["Off the waitlist: your new mentor is Ana Reyes"]
 
 
 async def test_every_office_hour_email_to_its_host_links_to_the_hosts_own_office_hours_page():
@@ -2370,7 +2370,7 @@ async def test_a_newcomer_paired_as_they_enrolled_reads_the_welcome_first_and_a_
         await dispatch_due(lambda: uow, renderer(), mailer, waiting, clock=lambda moment=moment: moment)
 
     to_newcomer = [m.subject for m in mailer.sent if m.to == uow.notifications.contacts[newcomer]["email"]]
-    assert to_newcomer == ["Welcome to the mentorship platform", "You have been paired with Ana Reyes"]
+    assert to_newcomer == ["Welcome to the mentorship platform", "Your new mentor: Ana Reyes"]
     assert mailer.sent[0].to == uow.notifications.contacts[mentor]["email"], "the mentor's waits for no welcome"
 
 

@@ -28,6 +28,10 @@ Every link also says the language its reader reads their emails in, `?lang=en` o
 may be set to another. It is left out for a reader who never said which language they read: the web app goes by their
 browser then, as their emails' English is no choice of theirs.
 
+Where a message tells its reader to write to someone (their address changed and they did not change it; organizers
+removed them from an event), it gives the national team's address (`contact_email`, the `CONCERNS_EMAIL` setting):
+every email comes from a no-reply address, and no chapter's own address reaches notifications.
+
 A link carries ids only (of a pairing, an event, a program, a slot: never a name, an address or a token) and that
 language code: the web app asks the reader to sign in and shows them what they may see. Nothing in a link lets anyone
 act without signing in, but two: the confirmation of a new email address carries profiles' single-use token, and is
@@ -66,15 +70,23 @@ PATHS: dict[str, str] = {
 }
 
 
+# The national team's address of the local runner (`CONCERNS_EMAIL`): the one a message gives where none is set.
+DEVELOPMENT_CONTACT_EMAIL = "concerns@mentorship.example"
+
+
 class Links:
-    def __init__(self, web_base_url: str, language: str | None = None) -> None:
+    def __init__(self, web_base_url: str, language: str | None = None, *,
+                 contact_email: str = DEVELOPMENT_CONTACT_EMAIL) -> None:
         self._base = web_base_url.rstrip("/")
         # The language notifications writes to the reader in, a code of its own list, whatever tag was said.
         self._language = None if language is None else language_of(language)
+        # Whom a reader writes to where a message tells them to tell someone (every email comes from a no-reply
+        # address): the national team's (`CONCERNS_EMAIL`). No chapter's own address reaches notifications.
+        self.contact_email = contact_email
 
     def reading(self, language: str | None) -> Links:
         """These links for a reader of `language` (a BCP 47 tag, as contacts keep it; None: never said)."""
-        return Links(self._base, language)
+        return Links(self._base, language, contact_email=self.contact_email)
 
     def _lang(self, separator: str) -> str:
         """The reader's language as the query says it, after `separator` (a code of ours: nothing to encode)."""

@@ -276,16 +276,21 @@ class _Composer:
         """The program pairs in rounds its coordinators run, everyone at once (unknown: no)."""
         return (self.c.get("program") or {}).get("pairing_mode") == "rounds"
 
-    def _mentee_stays(self) -> str:
+    def _mentee_stays(self, may_have_paused: bool = False) -> str:
         """What comes next for a mentee whose pairing ended or will not go ahead: they ask another mentor, where
-        mentees choose; they wait for the coordinators' next round, where rounds pair; else matching looks for one."""
+        mentees choose; they wait for the coordinators' next round, where rounds pair; else matching looks for one.
+        `may_have_paused`: she ended it herself, and may have paused as she did (the web app offers it; notifications
+        does not know it), so nothing is promised but unless she paused."""
         _ = self._
         if self.mentees_choose:
             return _("You stay in the program, and can ask another mentor.")
         if self.pairs_by_rounds:
-            return _("You stay in the program: its coordinators pair those waiting in their next round, and we will "
-                     "email you when one pairs you.")
-        return _("You stay in the program, and we will look for another mentor for you.")
+            return (_("You stay in the program: unless you paused, you wait for its coordinators' next round, and we "
+                      "will email you when one pairs you.") if may_have_paused else
+                    _("You stay in the program: its coordinators pair those waiting in their next round, and we will "
+                      "email you when one pairs you."))
+        return (_("You stay in the program: unless you paused, we will look for another mentor for you.")
+                if may_have_paused else _("You stay in the program, and we will look for another mentor for you."))
 
     def _not_about_you(self) -> str:
         """Said to a mentee whose mentor will not, or no longer, mentor them, where it holds: many are new to
@@ -639,16 +644,13 @@ class _Composer:
         """To the address the change replaced: the owner hears of a change someone else made in their account."""
         _ = self._
         values = {"address": self.c["new_email"]}
-        # Whom to tell: one of no chapter takes part in national programs only. No support address is configured, and
-        # the sender is a no-reply address, so coordinators are the ones they can reach.
-        in_a_chapter = self.c["recipient"].get("chapter_id") or self.c.get("chapter_name")
+        # Whom to write to: the sender is a no-reply address, and no chapter's own address reaches notifications, so
+        # the national team's (`Links.contact_email`), whatever the reader's chapter.
         return Message(_("Your email address was changed"),
                        [_("The email address of your account is now %(address)s: we write to it from now on, and you "
                           "sign in with it. This is the last email to this address.") % values,
-                        _("If you did not change it, someone else may be using your account: tell your chapter's "
-                          "coordinator at once.") if in_a_chapter else
-                        _("If you did not change it, someone else may be using your account: tell the coordinators of "
-                          "your program at once.")])
+                        _("If you did not change it, someone else may be using your account: write at once to "
+                          "%(contact)s.") % {"contact": self.links.contact_email}])
 
     # --- mentorships ----------------------------------------------------------------------------------------
 
@@ -722,8 +724,11 @@ class _Composer:
             said[0] += " " + _("It starts as soon as you accept.")
         if reasons:
             said.append(_("Why we paired you:"))
-        return Message(self.about_program(_("A proposed match in %(program)s"), _("A proposed match for you")), said,
-                       action=self._mentorship_link(_("Accept or decline")), bullets=reasons)
+        # Whom the reader is proposed, in the subject: one person may mentor in one program and be mentored in another.
+        subject = (self.about_program(_("A proposed mentor in %(program)s"), _("A proposed mentor for you"))
+                   if self.role == "mentee" else
+                   self.about_program(_("A proposed mentee in %(program)s"), _("A proposed mentee for you")))
+        return Message(subject, said, action=self._mentorship_link(_("Accept or decline")), bullets=reasons)
 
     def _answer_by(self) -> str:
         """By when to answer a proposal, and what follows if not (a proposal published before it said when: no time)."""
@@ -788,7 +793,10 @@ class _Composer:
 
     def pairing_confirmed(self) -> Message:
         _ = self._
-        return Message(_("You have been paired with %(name)s") % {"name": self.partner},
+        # What the partner is to the reader, in the subject: one person may mentor in one program and be mentored in
+        # another.
+        return Message((_("Your new mentor: %(name)s") if self.role == "mentee" else
+                        _("Your new mentee: %(name)s")) % {"name": self.partner},
                        [_("Good news: you have been paired.") + " " + self._is_your(),
                         *self._since_over(), *self._other_requests_closed(), self._first_steps(),
                         *self._keeping_safe()],
@@ -796,7 +804,8 @@ class _Composer:
 
     def waitlist_paired(self) -> Message:
         _ = self._
-        return Message(_("Off the waitlist: you have been paired with %(name)s") % {"name": self.partner},
+        # Only a mentee waits for a mentor: the partner is her mentor (`pairing_confirmed`).
+        return Message(_("Off the waitlist: your new mentor is %(name)s") % {"name": self.partner},
                        [_("Thank you for waiting: you have been paired.") + " "
                         + self._is_your(), *self._since_over(), *self._other_requests_closed(), self._first_steps(),
                         *self._keeping_safe()],
@@ -997,7 +1006,8 @@ class _Composer:
         # Matching has put the mentee back on the waitlist already (that email comes next: `dispatch.CLOSING_KINDS`),
         # unless it ran its course: then they rest until they ask.
         if self.role == "mentee":
-            said.append(self._mentee_rests() if self.c.get("goals_met") else self._mentee_stays())
+            said.append(self._mentee_rests() if self.c.get("goals_met") else
+                        self._mentee_stays(may_have_paused=self.c.get("by") == "mentee"))
         else:
             said.append(_("Thank you for the time you gave."))
             # Neither their capacity nor a pause is known here: hence "if you have room".
@@ -1039,8 +1049,14 @@ class _Composer:
         said.append(_("Their details have been deleted, as they asked."))
         if self.role == "mentee" and self.c.get("was") in ("active", "proposed"):
             said.append(self._not_about_you())
-        said.append(_("Thank you for the time you gave. You may be paired with another mentee.")
-                    if self.role == "mentor" else self._mentee_stays())
+        if self.role == "mentee":
+            said.append(self._mentee_stays())
+        elif self.c.get("was") == "active":
+            said.append(_("Thank you for the time you gave. You may be paired with another mentee."))
+        else:  # a proposal or a request, which never began: no time was given to it; mentees who ask propose nobody
+            asked = self.mentees_choose or self.c.get("was") == "requested"
+            said.append(_("There is nothing you need to do.") + ("" if asked else " " + _(
+                "We will propose another mentee to you when one fits.")))
         return Message(subject, said, action=self._where_mentee_waits())
 
     def pairing_renewed(self) -> Message:
@@ -1071,8 +1087,10 @@ class _Composer:
                     _("Please accept or decline by %(moment)s. Unanswered by then, the request lapses and they can "
                       "ask another mentor.") % values]
         else:
-            subject = self.about_program(_("The proposed match in %(program)s is waiting for your answer"),
-                                         _("A proposed match is waiting for your answer"))
+            subject = (self.about_program(_("A proposed mentor in %(program)s: waiting for your answer"),
+                                          _("A proposed mentor: waiting for your answer")) if self.role == "mentee"
+                       else self.about_program(_("A proposed mentee in %(program)s: waiting for your answer"),
+                                               _("A proposed mentee: waiting for your answer")))
             said = [_("A proposed mentorship in %(program)s is waiting for your answer.") % values,
                     self._answer_by_moment()]
         if self.c.get("pauses_if_it_lapses"):
@@ -1272,8 +1290,9 @@ class _Composer:
     def registration_removed(self) -> Message:
         _ = self._
         values = {"title": self.title}
+        # Emails come from a no-reply address: the national team's is the one a reader can write to.
         said = [_("The organizers of %(title)s cancelled your registration. If you think this is a mistake, please "
-                  "contact them.") % values]
+                  "write to %(contact)s.") % {**values, "contact": self.links.contact_email}]
         reason = one_line(self.c.get("reason"), limit=500)
         if reason:
             # The organizer's own words, as they wrote them (in their language, whatever the reader's).
