@@ -118,17 +118,26 @@ class Reader:
 
     def span(self, starts: datetime, ends: datetime, zone: tzinfo | None = None) -> str:
         """When something takes place, with the zone named: Thursday, March 4, 2027, 6:00 PM – 7:00 PM (Central
-        Standard Time); both days when it ends on another. The same for every reader of one language and zone (an
+        Standard Time); both days when it ends on another. Across a change of the clocks, each end's zone: Sunday,
+        March 14, 2027, 1:45 AM (Eastern Standard Time) – 3:15 AM (Eastern Daylight Time), which one zone for both
+        would have said lasts an hour and a half. The same for every reader of one language and zone (an
         announcement's thousands): written once (CLDR's formatting took most of a message's composing)."""
         return _span(self, starts, ends, zone or self.zone)
 
     def _span(self, starts: datetime, ends: datetime, zone: tzinfo) -> str:
+        _ = self.gettext
         start, end = self.local(starts, zone), self.local(ends, zone)
-        values = {"start": self.time(start, zone), "end": self.time(end, zone), "zone": self.zone_name(start, zone)}
+        values = {"start": self.time(start, zone), "end": self.time(end, zone), "zone": self.zone_name(start, zone),
+                  "start_day": self.day(start, zone), "end_day": self.day(end, zone)}
+        if start.utcoffset() != end.utcoffset() or start.tzname() != end.tzname():
+            values = {**values, "start_zone": values["zone"], "end_zone": self.zone_name(end, zone)}
+            if start.date() == end.date():
+                return _("%(day)s, %(start)s (%(start_zone)s) – %(end)s (%(end_zone)s)") % {
+                    **values, "day": values["start_day"]}
+            return _("%(start_day)s, %(start)s (%(start_zone)s) – %(end_day)s, %(end)s (%(end_zone)s)") % values
         if start.date() == end.date():
-            return self.gettext("%(day)s, %(start)s – %(end)s (%(zone)s)") % {**values, "day": self.day(start, zone)}
-        return self.gettext("%(start_day)s, %(start)s – %(end_day)s, %(end)s (%(zone)s)") % {
-            **values, "start_day": self.day(start, zone), "end_day": self.day(end, zone)}
+            return _("%(day)s, %(start)s – %(end)s (%(zone)s)") % {**values, "day": values["start_day"]}
+        return _("%(start_day)s, %(start)s – %(end_day)s, %(end)s (%(zone)s)") % values
 
 
 

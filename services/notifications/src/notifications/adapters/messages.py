@@ -1243,12 +1243,14 @@ class _Composer:
             return self.about_event(_("New place: %(title)s"), _("New place for an event you registered for"))
         return self.about_event(_("Changed: %(title)s"), _("Changes to an event you registered for"))
 
-    def _seat(self, subject: str, opening: str) -> Message:
+    def _seat(self, subject: str, opening: str, closing: str | None = None, action: Action | None = None) -> Message:
         _ = self._
         said = [opening]
         if self.event["is_virtual"] and not self.c.get("join_url"):
             said.append(_("The link to join will follow in a separate email."))
-        return Message(subject, said, self.event_details(with_join=True), self._event_link(),
+        if closing:
+            said.append(closing)
+        return Message(subject, said, self.event_details(with_join=True), action or self._event_link(),
                        calendar=self.event_calendar(Method.REQUEST, _("The calendar entry is attached.")))
 
     def registration_confirmed(self) -> Message:
@@ -1262,8 +1264,12 @@ class _Composer:
             return self._seat(self.event_subject("registration_promoted"),
                               _("The organizers of %(title)s gave you a seat at the door, and checked you in.")
                               % {"title": self.title})
+        # Someone else was waiting too: a seat they cannot use goes on to the next in line once they give it back.
         return self._seat(self.event_subject("registration_promoted"),
-                          _("A place at %(title)s freed up, and it is yours.") % {"title": self.title})
+                          _("A place at %(title)s freed up, and it is yours.") % {"title": self.title},
+                          _("Can't come after all? Cancel on the event page, so the next person in line gets the "
+                            "seat."),
+                          self._event_link(_("See the event or cancel your registration")))
 
     def registration_waitlisted(self) -> Message:
         _ = self._
