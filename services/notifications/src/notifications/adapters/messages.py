@@ -1243,14 +1243,14 @@ class _Composer:
             return self.about_event(_("New place: %(title)s"), _("New place for an event you registered for"))
         return self.about_event(_("Changed: %(title)s"), _("Changes to an event you registered for"))
 
-    def _seat(self, subject: str, opening: str, closing: str | None = None, action: Action | None = None) -> Message:
+    def _seat(self, subject: str, opening: str, closing: str | None = None, button: Action | None = None) -> Message:
         _ = self._
         said = [opening]
         if self.event["is_virtual"] and not self.c.get("join_url"):
             said.append(_("The link to join will follow in a separate email."))
         if closing:
             said.append(closing)
-        return Message(subject, said, self.event_details(with_join=True), action or self._event_link(),
+        return Message(subject, said, self.event_details(with_join=True), button or self._event_link(),
                        calendar=self.event_calendar(Method.REQUEST, _("The calendar entry is attached.")))
 
     def registration_confirmed(self) -> Message:
