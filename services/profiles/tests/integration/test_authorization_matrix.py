@@ -93,6 +93,7 @@ MATRIX = {
         "GET", f"/v1/reports/people.csv?chapter_id={w['chapter']}", None)),
     "see one's partners": ({"the person"}, lambda w: ("GET", f"/v1/people/{w['person']}/partners", None)),
     "read the audit trail": ({"an administrator"}, lambda w: ("GET", "/v1/audit", None)),
+    "list the coordinators": ({"an administrator"}, lambda w: ("GET", "/v1/coordinators", None)),
 }
 # Where a coordinator of another chapter is answered as if the thing did not exist.
 HIDDEN = {"preview invitations", "invite people", "list a program's invitations"}

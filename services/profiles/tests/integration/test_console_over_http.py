@@ -154,6 +154,18 @@ async def test_granted_roles_show_in_the_sign_in_lookup_and_are_announced(profil
         {"role": "coordinator", "chapter_id": chapter["id"]}]
 
 
+async def test_an_administrator_lists_each_chapters_coordinators_until_one_is_revoked(profiles, chapter):
+    async with profiles.client() as admin:
+        staff = await register(admin, chapter["id"], "Staff", email=f"staff.{uuid4().hex}@example.org")
+        assert (await admin.put(f"/v1/people/{staff['id']}/roles/coordinator/{chapter['id']}")).status_code == 204
+        listed = (await admin.get("/v1/coordinators")).json()
+        assert {"chapter_id": chapter["id"], "person_id": staff["id"], "suspended": False} in listed
+        assert (await admin.delete(f"/v1/people/{staff['id']}/roles/coordinator/{chapter['id']}")).status_code == 204
+        assert staff["id"] not in [c["person_id"] for c in (await admin.get("/v1/coordinators")).json()]
+    async with profiles.client(Role.COORDINATOR, chapter_id=chapter["id"]) as coordinator:
+        assert (await coordinator.get("/v1/coordinators")).status_code == 403
+
+
 async def test_the_first_administrator_is_granted_by_command_and_the_last_one_cannot_be_revoked(profiles, chapter):
     email = f"first.admin.{uuid4().hex}@example.org"
     async with profiles.client() as admin:

@@ -212,6 +212,9 @@ class FakeStaffRoles:
     async def active_administrators(self) -> set[UUID]:
         return {person for person, roles in self.items.items() if roles.administrator and person not in self.suspended}
 
+    async def coordinators(self) -> list[tuple[UUID, UUID]]:
+        return sorted((chapter, person) for person, roles in self.items.items() for chapter in roles.coordinator_of)
+
     async def reviewers(self, chapter_id: UUID | None, other_than: UUID) -> list[UUID]:
         able = [roles for person, roles in self.items.items() if person != other_than and person not in self.suspended]
         coordinators = sorted(roles.person_id for roles in able if chapter_id in roles.coordinator_of)

@@ -16,6 +16,7 @@ from mentorship_contracts.vocabulary import TrainingStage as S
 from plumbing.auth import Principal
 from plumbing.auth import Role as CallerRole
 from plumbing.errors import Forbidden, Invalid, NotFound
+from plumbing.http import ApiError
 from plumbing.testing import FakeUnitOfWork
 from profiles.domain import commands
 from profiles.domain.console import (
@@ -27,6 +28,7 @@ from profiles.domain.console import (
     read_invitations,
 )
 from profiles.domain.model import MembersPublicFixed, Suspension
+from profiles.entrypoints import console as console_http
 from profiles.entrypoints import http
 from profiles.service_layer import console, handlers
 
@@ -341,6 +343,30 @@ async def test_a_suspended_coordinators_roles_are_answered_with_their_suspension
     assert await console.roles_of(person.id, uow, anyone) == (StaffRoles(person.id, True, {chapter.id}), True)
     await console.reinstate_person(person.id, None, ADMINISTRATOR, uow, anyone)
     assert await console.roles_of(person.id, uow, anyone) == (StaffRoles(person.id, True, {chapter.id}), False)
+
+
+async def test_an_administrator_lists_each_chapters_coordinators_saying_who_is_suspended(uow, register, chapter):
+    # Roles were read one person at a time: a coordinator who left could not be found to revoke.
+    other = await handlers.define_chapter(commands.DefineChapter("Howard", "America/New_York"), STAFF, uow)
+    left, stays, both = await register(), await register(), await register()
+    for person, chapters in ((left, [chapter.id]), (stays, [other.id]), (both, [chapter.id, other.id])):
+        for chapter_id in chapters:
+            await console.grant_coordinator(person.id, chapter_id, ADMINISTRATOR, uow)
+    await console.grant_administrator((await register()).id, ADMINISTRATOR, uow)  # no chapter's coordinator
+    await console.suspend_person(left.id, None, NOW, ADMINISTRATOR, uow, anyone)
+    listed = await console_http.coordinators(ADMINISTRATOR, uow)
+    assert sorted((c.chapter_id, c.person_id, c.suspended) for c in listed) == sorted([
+        (chapter.id, left.id, True), (chapter.id, both.id, False), (other.id, stays.id, False),
+        (other.id, both.id, False)])
+
+
+@pytest.mark.parametrize("role", [CallerRole.COORDINATOR, CallerRole.PARTICIPANT, CallerRole.SERVICE])
+async def test_no_one_but_an_administrator_lists_the_coordinators(uow, register, chapter, role):
+    person = await register()
+    await console.grant_coordinator(person.id, chapter.id, ADMINISTRATOR, uow)
+    with pytest.raises(ApiError) as refused:
+        await console_http.coordinators(staff_member(person.id, role, chapter.id), uow)
+    assert refused.value.status == 403
 
 
 async def test_a_suspended_person_is_announced_with_the_note_in_the_audit_trail_only(uow, register, chapter):

@@ -379,6 +379,11 @@ class Services:
                                     "suspended_by": c.claims.get("person_id"),
                                     "note": c.body.get("note")} if person["suspended"] else None
             return person
+        if m == "GET" and path == "/v1/coordinators":  # national administrators only (403 to anyone else)
+            if c.claims["role"] != "admin":
+                return forbidden("only a national administrator lists the coordinators")
+            return [{"chapter_id": chapter, "person_id": person, "suspended": bool(self.people.get(person, {}).get(
+                "suspended"))} for person, roles in self.roles.items() for chapter in roles["coordinator_of"]]
         if m in ("PUT", "DELETE") and (found := re.fullmatch(r"/v1/people/([^/]+)/roles/coordinator/([^/]+)", path)):
             assert c.claims["role"] == "admin"
             roles = self.roles.setdefault(found[1], {"administrator": False, "coordinator_of": []})

@@ -3157,3 +3157,30 @@ async def test_vetting_shows_what_the_mentor_wrote_and_their_address_and_warns_w
     assert "This program's mentees include high-school students, most of them minors: once both accept a pair, this " \
            "mentor is sent their mentee's name and email address" in queue
     assert "Emergency medicine resident; I grew up in Atlanta." in person
+
+
+
+def chapter_card(page_html: str, chapter_id: str) -> str:
+    """The card of this chapter on the chapters page."""
+    [card] = [c for c in page_html.split('<li class="card">')[1:] if f"/console/people?chapter_id={chapter_id}" in c]
+    return card
+
+
+async def test_each_chapter_on_the_chapters_page_names_its_coordinators_linking_to_their_page_to_revoke_them(world):
+    # An administrator could not find who coordinated a chapter, so could not revoke a coordinator who had left.
+    s, coordinator = world["s"], world["coordinator"]
+    gone = s.person("Gus Gone")
+    s.roles[gone["id"]] = {"administrator": False, "coordinator_of": [s.chapter]}
+    gone["suspended"] = True
+    async with as_(world, "admin")[0] as page:
+        listed = (await page.get("/console/chapters")).text
+        revoked = await page.post(f"/console/people/{gone['id']}/roles/coordinator",
+                                  data={"csrf": CSRF, "chapter_id": s.chapter, "revoke": "1", "confirm": "yes"})
+        after = (await page.get("/console/chapters")).text
+    ours = chapter_card(listed, s.chapter)
+    assert re.search(rf'Coordinators:\s*<a href="/console/people/{coordinator["id"]}">Carla Coordinator</a>', ours)
+    assert f'<a href="/console/people/{gone["id"]}">Gus Gone</a> (suspended)' in ours
+    other = chapter_card(listed, s.other_chapter)
+    assert "No coordinator yet." in other and "Carla Coordinator" not in other
+    assert revoked.status_code == 303
+    assert "Gus Gone" not in chapter_card(after, s.chapter) and "Carla Coordinator" in chapter_card(after, s.chapter)

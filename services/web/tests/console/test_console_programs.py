@@ -660,3 +660,40 @@ async def test_switching_the_safeguards_off_while_high_school_students_are_enrol
     # Both boxes unticked, both said: one flagged alone was ticked again and refused a second time.
     assert field_error(refused.text, "mentor_approval_required") == said
     assert field_error(refused.text, "both_must_accept") == said
+
+
+async def test_pairing_by_hand_a_mentor_matching_does_not_find_in_the_program_is_refused_next_to_the_mentor_field(world):
+    # Matching answers 404 "not_enrolled" (field mentor_id) of one who is no mentor there: the console answered with
+    # its "This page is not here" page, the form and what was chosen gone.
+    s, program = world["s"], world["program"]
+    s.refuse[("POST", f"/v1/programs/{program['id']}/pairings")] = (404, "not_enrolled", "mentor_id")
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/programs/{program['id']}/pairings", data={
+            "csrf": CSRF, "mentee_id": world["waiting"]["id"], "mentor_id": world["mentor"]["id"],
+            "override_reason": "She asked for Ana"})
+    assert refused.status_code == 422
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
+    assert said == {"mentor_id": "This person is not enrolled in this program in that role."}
+    assert "not here" not in refused.text
+
+
+async def test_pairing_by_hand_in_a_program_matching_does_not_find_is_still_a_page_not_found(world):
+    s, program = world["s"], world["program"]
+    s.refuse[("POST", f"/v1/programs/{program['id']}/pairings")] = (404, "program_not_found", "program_id")
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/programs/{program['id']}/pairings", data={
+            "csrf": CSRF, "mentee_id": world["waiting"]["id"], "mentor_id": world["mentor"]["id"],
+            "override_reason": ""})
+    assert refused.status_code == 404
+
+
+async def test_reassigning_to_a_mentor_matching_does_not_find_in_the_program_is_refused_next_to_the_mentor_field(world):
+    s, pairing = world["s"], world["pairing"]
+    pairing["status"] = "active"
+    s.refuse[("POST", f"/v1/pairings/{pairing['id']}/reassign")] = (404, "not_enrolled", "mentor_id")
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/pairings/{pairing['id']}/reassign", data={
+            "csrf": CSRF, "mentor_id": world["mentor"]["id"], "reason": "Closer to home"})
+    assert refused.status_code == 422
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', refused.text))
+    assert said == {"mentor_id": "This person is not enrolled in this program in that role."}

@@ -265,3 +265,15 @@ async def test_a_published_round_whose_mentee_was_erased_since_still_counts_the_
     assert "Published: nothing was proposed" not in shown and "Everyone waiting got a mentor" not in shown
     assert "People of this round have since been erased: what they took part in is counted here and not listed" in shown
     assert "1 pair proposed · 1 unpaired" in rounds
+
+
+@pytest.mark.parametrize(("status", "said", "not_said"), [
+    ("published", "Nobody was left unpaired.", "in this draft"),
+    ("draft", "Everyone waiting got a mentor in this draft.", "Nobody was left unpaired.")])
+async def test_a_round_that_left_nobody_unpaired_says_so_as_a_draft_or_as_published(world, status, said, not_said):
+    # A published round's page said "Everyone waiting got a mentor in this draft.": it is no draft any more.
+    r = world["s"].rounds[ROUND]
+    r.update(status=status, unpaired_count=0, unpaired=[], skipped=[])
+    async with as_(world, "coordinator")[0] as page:
+        shown = words_of((await page.get(f"/console/rounds/{ROUND}")).text)
+    assert said in shown and not_said not in shown

@@ -3310,7 +3310,7 @@ async def test_one_who_ends_a_mentorship_for_conduct_is_told_a_coordinator_looks
         not_for_conduct = text_of((await page.get(for_another_reason.headers["location"])).text)
     assert for_conduct.headers["location"] == f"/mentorships/{PAIRING}?done=ended_for_conduct_by_mentee"
     assert said in shown
-    assert for_another_reason.headers["location"] == f"/mentorships/{PAIRING}?done=ended"
+    assert for_another_reason.headers["location"] == f"/mentorships/{PAIRING}?done=ended_waiting"
     assert said not in not_for_conduct
 
 
@@ -3373,7 +3373,7 @@ async def test_the_end_form_chooses_no_reason_for_you_and_refuses_none_chosen_ne
     # the back of the line.
     ("mentee", "If you met your goals, no mentor is proposed to you until you ask for another on your home page. If "
                "your mentor stopped answering, or for a problem of their conduct, you keep your place on the "
-               "waitlist; for a reason of your own, you wait behind those already waiting."),
+               "waitlist; for a reason of your own, you wait behind those already waiting, unless you also pause."),
     ("mentor", "If you met your goals, your mentee is not paired again until they ask for another mentor; for any "
                "other reason but conduct, they can be paired again at once. The place it frees may be offered to "
                "another mentee at once: to take nobody new for now, also pause.")])
@@ -3882,3 +3882,152 @@ async def test_a_mentor_in_a_program_for_high_school_students_reads_how_to_keep_
     async with browser(its_page(mine), ME) as page:
         elsewhere = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
     assert "most of them minors" not in elsewhere
+
+
+def ending_as_a_mentee(enrollments: list[dict]) -> Services:
+    """My active mentorship with MENTOR in PROGRAM, which matching lets me end; my enrollments as given, each paused
+    as profiles answers."""
+    return its_page(an_active_term(), **{
+        f"POST /v1/pairings/{PAIRING}/end": a_pairing_of_mine("ended"),
+        f"GET /v1/people/{ME}/enrollments": enrollments,
+        **{f"PATCH /v1/enrollments/{e['id']}": {**e, "paused": True} for e in enrollments}})
+
+
+@pytest.mark.parametrize(("language", "offered", "told"), [
+    ("en", "Also pause: propose no new mentor to me in this program until I say I am ready again (on my home page)",
+     "This mentorship has ended, and you are paused: no mentor will be proposed to you in this program until you "
+     "say you are ready again on your home page."),
+    ("es", "Poner también en pausa: no proponerme ninguna persona mentora nueva en este programa hasta que diga que "
+           "estoy listo/a (en mi página de inicio)",
+     "Esta mentoría terminó y estás en pausa: no se te propondrá ninguna persona mentora en este programa hasta que "
+     "digas en tu página de inicio que estás listo/a.")])
+async def test_a_mentee_ending_a_mentorship_who_also_pauses_is_paused_before_it_ends_and_told_how_to_resume(
+        language, offered, told):
+    # A mentee who ended "as I am no longer available" was put straight back on the waitlist and proposed a mentor.
+    mine = {**A_MENTEE, "id": str(uuid4()), "pairing_kind": "one_to_one"}
+    elsewhere = {**mine, "id": str(uuid4()), "program_id": str(uuid4())}
+    services = ending_as_a_mentee([elsewhere, mine])
+    async with browser(services, ME, language=language) as page:
+        shown = (await page.get(f"/mentorships/{PAIRING}")).text
+        ended = await page.post(f"/mentorships/{PAIRING}/end", data={
+            "csrf": CSRF, "reason_code": "no_longer_available", "pause": "true"})
+        services.answers[f"GET /v1/pairings/{PAIRING}"] = a_pairing_of_mine("ended")
+        after = await page.get(ended.headers["location"])
+    assert re.search(r'<input type="checkbox" id="end-pause-too" name="pause" value="true"> '
+                     + re.escape(offered) + "</label>", shown)
+    assert ended.status_code == 303 and ended.headers["location"].endswith("?done=ended_mentee_paused")
+    acted = [(r.method, r.url.path) for r in services.sent if r.method in ("PATCH", "POST")]
+    assert acted == [("PATCH", f"/v1/enrollments/{mine['id']}"), ("POST", f"/v1/pairings/{PAIRING}/end")]
+    assert told in text_of(after.text)
+    assert '<a class="button" href="/">' in after.text
+
+
+@pytest.mark.parametrize(("language", "told", "link"), [
+    ("en", "This mentorship has ended. You are back on the waitlist for a new mentor in this program.",
+     "About your wait for another mentor"),
+    ("es", "Esta mentoría terminó. Vuelves a estar en la lista de espera para una nueva persona mentora en este "
+           "programa.", "Sobre tu espera de otra persona mentora")])
+async def test_a_mentee_ending_a_mentorship_without_pausing_is_told_they_are_back_on_the_waitlist_and_where(
+        language, told, link):
+    mine = {**A_MENTEE, "id": str(uuid4()), "pairing_kind": "one_to_one"}
+    services = ending_as_a_mentee([mine])
+    async with browser(services, ME, language=language) as page:
+        ended = await page.post(f"/mentorships/{PAIRING}/end", data={"csrf": CSRF, "reason_code": "relocated"})
+        services.answers[f"GET /v1/pairings/{PAIRING}"] = a_pairing_of_mine("ended")
+        after = await page.get(ended.headers["location"])
+    assert ended.headers["location"] == f"/mentorships/{PAIRING}?done=ended_waiting"
+    assert not [r for r in services.sent if r.method == "PATCH"]
+    assert told in text_of(after.text)
+    assert f'<a href="/waitlists/{PROGRAM}">{link}</a>' in after.text
+
+
+async def test_a_mentor_ending_a_mentorship_is_not_told_of_a_waitlist():
+    mentoring = an_active_term(mentee_id=MENTOR, mentor_id=ME)
+    services = its_page(mentoring, **{f"POST /v1/pairings/{PAIRING}/end": {**mentoring, "status": "ended"}})
+    async with browser(services, ME) as page:
+        ended = await page.post(f"/mentorships/{PAIRING}/end", data={"csrf": CSRF, "reason_code": "relocated"})
+    assert ended.headers["location"] == f"/mentorships/{PAIRING}?done=ended"
+
+
+def a_home_with_a_mentorship(mine: dict, detail: dict, mode: str = "mentee_choice") -> Services:
+    """My home page with this one pairing of mine as matching's overview lists it (saying nothing of how it was
+    made), its detail as matching answers it, in PROGRAM where mentees choose their mentor (or `mode`)."""
+    return Services({
+        "GET /v1/programs": [{"id": PROGRAM, "name": "Premed circle", "term_months": 6, "cadence_max_days": 60,
+                              "pairing_mode": mode}],
+        f"GET /v1/people/{ME}/overview": {"pairings": [mine], "waiting": []},
+        f"GET /v1/people/{ME}/partners": [partner(MENTOR, "Dr Rivera")],
+        f"GET /v1/people/{ME}/enrollments": [{**A_MENTEE, "pairing_kind": "one_to_one"}],
+        f"GET /v1/pairings/{PAIRING}": detail, f"GET /v1/pairings/{PAIRING}/meetings": [],
+        f"GET /v1/people/{MENTOR}/as-partner": partner(MENTOR, "Dr Rivera")})
+
+
+@pytest.mark.parametrize(("language", "said"), [("en", "Why this mentor may fit:"),
+                                                  ("es", "Por qué esta persona mentora puede encajar:")])
+async def test_a_mentor_a_mentee_asked_for_who_accepted_is_said_to_fit_not_to_have_been_paired_by_us(language, said):
+    # Once her request was accepted, her home page said "Why we paired you:" of the mentor she had chosen herself.
+    reasons = {"reasons": ["specialty_overlap"], "reason_codes": ["specialty_overlap"], "closed_at": None}
+    listed = an_active_term(**reasons)
+    services = a_home_with_a_mentorship(listed, {**listed, "requested_by_mentee": True})
+    async with browser(services, ME, language=language) as page:
+        home = text_of((await page.get("/")).text)
+        whole = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
+    assert said in home and said in whole
+    assert "Why we paired you" not in home and "Por qué les asignamos" not in home
+
+
+@pytest.mark.parametrize("made_by_coordinator", [False, True])
+async def test_a_mentorship_matching_or_a_coordinator_made_still_says_why_we_paired_you(made_by_coordinator):
+    reasons = {"reasons": ["specialty_overlap"], "reason_codes": ["specialty_overlap"], "closed_at": None}
+    listed = an_active_term(**reasons)
+    services = a_home_with_a_mentorship(listed, {**listed, "made_by_coordinator": made_by_coordinator})
+    async with browser(services, ME) as page:
+        home = text_of((await page.get("/")).text)
+    assert "Why we paired you:" in home and "may fit" not in home
+
+
+async def test_the_home_page_asks_how_a_mentorship_was_made_only_where_mentees_choose_their_mentor():
+    reasons = {"reasons": ["specialty_overlap"], "reason_codes": ["specialty_overlap"], "closed_at": None}
+    listed = an_active_term(**reasons)
+    services = a_home_with_a_mentorship(listed, listed, mode="rounds")
+    async with browser(services, ME) as page:
+        home = text_of((await page.get("/")).text)
+    assert "Why we paired you:" in home
+    assert not [r for r in services.sent if r.url.path == f"/v1/pairings/{PAIRING}"]
+
+
+async def test_an_email_change_confirmation_opened_signed_out_signs_in_back_to_that_confirmation():
+    # Its button went to the sign-in page, which led home: the link in the email had to be found and opened again.
+    from .test_sign_in import Mailer
+    from .test_sign_in_code import form_token, mailed_code
+    confirming = "/account/email/confirm?token=the-emailed-token"
+    mailer = Mailer()
+    async with browser(Services({"POST /v1/people/lookup": PERSON}), mailer=mailer) as anyone:
+        shown = (await anyone.get(confirming)).text
+        button = re.search(r'<a class="button" href="([^"]+)">Sign in</a>', shown)
+        assert button, "no sign-in button"
+        asked = (await anyone.get(html.unescape(button.group(1)))).text
+        sent = await anyone.post("/sign-in", data={
+            "csrf": form_token(asked), "email": PERSON["email"],
+            "next": html.unescape(re.search(r'name="next" value="([^"]+)"', asked).group(1))})
+        typed = await anyone.post("/sign-in/code", data={"csrf": form_token(sent.text), "code": mailed_code(mailer)})
+        back = await anyone.get(typed.headers["location"])
+    assert "Sign in first, with your current address. You then come back to this page to confirm the change." in text_of(shown)
+    assert typed.status_code == 303 and typed.headers["location"] == confirming
+    assert 'name="token" value="the-emailed-token"' in back.text and "Confirm my new address" in back.text
+
+
+async def test_a_mentee_ending_a_mentorship_where_mentees_choose_is_offered_no_pause_and_told_to_choose_again():
+    # Nobody is proposed to her there: no line to be put back on, nor a pause to take.
+    services = ending_as_a_mentee([{**A_MENTEE, "pairing_kind": "one_to_one"}])
+    services.answers["GET /v1/programs"][0]["pairing_mode"] = "mentee_choice"
+    async with browser(services, ME) as page:
+        shown = (await page.get(f"/mentorships/{PAIRING}")).text
+        ended = await page.post(f"/mentorships/{PAIRING}/end", data={"csrf": CSRF, "reason_code": "not_a_good_fit"})
+        services.answers[f"GET /v1/pairings/{PAIRING}"] = a_pairing_of_mine("ended")
+        after = await page.get(ended.headers["location"])
+    assert 'id="end-pause-too"' not in shown and "waitlist" not in text_of(shown)
+    assert "for any other reason, you can choose another at once." in text_of(shown)
+    assert ended.headers["location"] == f"/mentorships/{PAIRING}?done=ended_choosing"
+    assert "This mentorship has ended. You can choose another mentor in this program." in text_of(after.text)
+    assert f'<a href="/programs/{PROGRAM}/suggestions">Choose another mentor</a>' in after.text

@@ -62,6 +62,10 @@ class PostgresStaffRoles:
             "WHERE NOT EXISTS (SELECT 1 FROM suspensions s WHERE s.person_id = a.person_id)")
         return {r["person_id"] for r in rows}
 
+    async def coordinators(self) -> list[tuple[UUID, UUID]]:
+        rows = await self._conn.fetch("SELECT chapter_id, person_id FROM coordinators ORDER BY chapter_id, person_id")
+        return [(r["chapter_id"], r["person_id"]) for r in rows]
+
     async def reviewers(self, chapter_id: UUID | None, other_than: UUID) -> list[UUID]:
         rows = await self._conn.fetch(
             """WITH staff AS (SELECT person_id, false AS national FROM coordinators WHERE chapter_id = $1

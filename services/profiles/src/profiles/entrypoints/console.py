@@ -96,6 +96,12 @@ class RolesOut(BaseModel):
                    suspended=suspended)
 
 
+class CoordinatorOut(BaseModel):
+    chapter_id: UUID
+    person_id: UUID
+    suspended: bool = Field(description="The person is suspended: their role counts for nothing until reinstated")
+
+
 class SuspensionOut(BaseModel):
     since: datetime
     by_administrator: bool = Field(description="Suspended by a national administrator: only one reinstates them")
@@ -276,6 +282,16 @@ async def roles_of(person_id: UUID, caller: Caller, unit: UnitOfWork) -> RolesOu
                 raise handlers.no_such_person()
             raise forbidden("a person's roles are theirs, the web app's and administrators' to read")
     return RolesOut.of(*await console.roles_of(person_id, unit, authorize))
+
+
+@router.get("/coordinators")
+async def coordinators(caller: Caller, unit: UnitOfWork) -> list[CoordinatorOut]:
+    """Every chapter's coordinators, by chapter: for national administrators only, who grant and revoke the role
+    (a coordinator who left is found here, to revoke on their person's page). Not to a service either: no service
+    needs whom a chapter's staff are."""
+    if caller.role is not CallerRole.ADMIN:
+        raise forbidden("only a national administrator lists the coordinators")
+    return [CoordinatorOut(chapter_id=c, person_id=p, suspended=s) for c, p, s in await console.coordinators(unit)]
 
 
 @router.put("/people/{person_id}/roles/coordinator/{chapter_id}", status_code=204)

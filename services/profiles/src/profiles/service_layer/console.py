@@ -54,6 +54,15 @@ async def roles_of(person_id: UUID, uow: Uow, authorize: Authorize) -> tuple[Sta
         return await uow.staff_roles.get(person_id), person_id in await uow.suspensions.suspended([person_id])
 
 
+async def coordinators(uow: Uow) -> list[tuple[UUID, UUID, bool]]:
+    """Every chapter's coordinators, as (chapter id, person id, whether suspended: their role then counts for
+    nothing until reinstated), for an administrator to find whom to revoke."""
+    async with uow:
+        found = await uow.staff_roles.coordinators()
+        suspended = await uow.suspensions.suspended(sorted({person for _, person in found}))
+        return [(chapter, person, person in suspended) for chapter, person in found]
+
+
 async def grant_coordinator(person_id: UUID, chapter_id: UUID, caller: Principal, uow: Uow) -> StaffRoles:
     async with uow:
         await handlers._existing(uow.chapters, chapter_id, "chapter_id")

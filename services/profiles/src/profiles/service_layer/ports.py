@@ -168,6 +168,9 @@ class StaffRolesRepository(Protocol):
         lock held until the transaction ends: two revoking, suspending or erasing each other at once queue, and the
         second sees what the first did, so they cannot leave none."""
 
+    async def coordinators(self) -> builtins.list[tuple[UUID, UUID]]:
+        """Every chapter's coordinators, as (chapter id, person id), by chapter then person."""
+
     async def reviewers(self, chapter_id: UUID | None, other_than: UUID) -> builtins.list[UUID]:
         """Who is asked to look into an enrollment waiting on staff in a program of the chapter, by id: its
         coordinators, or, where it has none (or for a national program, of no chapter), the national administrators;

@@ -40,8 +40,25 @@ def _refused(error: ServiceError) -> bool:
 async def chapters(desk: Console, done: str | None = None) -> Response:
     if refused := _admin_only(desk):
         return refused
-    return desk.render("console/chapters.html", chapters=await desk.chapters(), time_zones=TIME_ZONES, done=done,
-                       values={"timezone": "America/New_York"})
+    listed, coordinators = await asyncio.gather(desk.chapters(), _coordinators(desk))
+    return desk.render("console/chapters.html", chapters=listed, time_zones=TIME_ZONES, done=done,
+                       values={"timezone": "America/New_York"}, coordinators=coordinators)
+
+
+async def _coordinators(desk: Desk) -> dict[str, list[dict]] | None:
+    """Each chapter's coordinators by name (`name`, `person_id`, `suspended`), for an administrator to find and revoke
+    one who left on their page; None where profiles cannot say (the page works without it)."""
+    try:
+        found = await desk.api.call("profiles", "GET", "/v1/coordinators", desk.staff)
+    except ServiceError as error:
+        if error.status < 500:
+            raise
+        return None
+    names = await desk.names({c["person_id"] for c in found})
+    by_chapter: dict[str, list[dict]] = {}
+    for c in found:
+        by_chapter.setdefault(c["chapter_id"], []).append({**c, "name": names.get(c["person_id"], "")})
+    return {chapter: sorted(people, key=lambda p: p["name"].casefold()) for chapter, people in by_chapter.items()}
 
 
 def _chapter_form(desk: Desk, posted: FormData, zones: tuple[str, ...] = TIME_ZONES
@@ -95,8 +112,9 @@ async def add_chapter(desk: Console, posted: Form) -> Response:
     made = {k: v for k, v in values.items() if v is not None}  # no contact address: none given
     if not problems and await _save_chapter(desk, "POST", "/v1/chapters", made, problems):
         return desk.redirect("/console/chapters?done=chapter_saved")
-    return desk.render("console/chapters.html", 422, chapters=await desk.chapters(), time_zones=TIME_ZONES,
-                       values=values, problems=problems)
+    listed, coordinators = await asyncio.gather(desk.chapters(), _coordinators(desk))
+    return desk.render("console/chapters.html", 422, chapters=listed, time_zones=TIME_ZONES, values=values,
+                       problems=problems, coordinators=coordinators)
 
 
 async def _chapter(desk: Desk, chapter_id: UUID) -> dict | None:

@@ -25,9 +25,12 @@ PAIRINGS_PAGE = 50
 MENTORS_LISTED = 200  # in a mentor picker, by name (as many as matching tells the room of at once)
 
 
-def _refused(error: ServiceError) -> bool:
-    """A refusal to word next to the form (not: another chapter's thing, or a service down)."""
-    return error.status not in (403, 404) and error.status < 500
+def _refused(error: ServiceError, fields: tuple[str, ...] = ()) -> bool:
+    """A refusal to word next to the form (not: another chapter's thing, or a service down). Not found, it is one
+    only when it names one of the form's `fields` (a mentor who is none in the program), not the program itself."""
+    if error.status == 404:
+        return error.field is not None and error.field in fields
+    return error.status != 403 and error.status < 500
 
 
 async def _mentors(desk: Desk, program: dict, q: str) -> dict:
@@ -105,7 +108,7 @@ async def pair_by_hand(program_id: UUID, desk: Console, posted: Form) -> Respons
                                 json={"mentee_id": str(mentee), "mentor_id": str(mentor),
                                       "override_reason": reason or None})
         except ServiceError as error:
-            if not _refused(error):
+            if not _refused(error, ("mentee_id", "mentor_id")):
                 raise
             field = error.field if error.field in ("mentee_id", "mentor_id") else "override_reason"
             problems[field] = desk.error_words(error)
@@ -157,7 +160,7 @@ async def reassign(pairing_id: UUID, desk: Console, posted: Form) -> Response:
                       **({"expected_status": expected} if expected in ("active", "proposed") else {})})
             return desk.redirect(f"/console/pairings/{made['id']}?done=reassigned")
         except ServiceError as error:
-            if not _refused(error):
+            if not _refused(error, ("mentor_id",)):
                 raise
             if error.code == "transition_not_allowed":
                 said, status = desk._(labels.CHANGED_MEANWHILE), error.status

@@ -863,8 +863,12 @@ async def ask_to_change_email(visitor: Person, posted: Form) -> Response:
 
 @router.get(EMAIL_CONFIRMATION_PAGE)
 async def confirm_email_page(visitor: Visiting, token: str = "") -> Response:
-    """What the link in the email opens (and a mail scanner fetches): nothing changes until the button (POST)."""
-    return render(visitor, "confirm_email.html", token=token[:100])
+    """What the link in the email opens (and a mail scanner fetches): nothing changes until the button (POST). Opened
+    signed out, signing in leads back here (the sign-in's `next`, its query left readable: a `token` in a URL is
+    redacted from access logs)."""
+    here = f"{EMAIL_CONFIRMATION_PAGE}?{urlencode({'token': token[:100]})}"
+    return render(visitor, "confirm_email.html", token=token[:100],
+                  sign_in_here=f"/sign-in?{urlencode({'next': here}, safe='/?=')}")
 
 
 @router.post(EMAIL_CONFIRMATION_PAGE)

@@ -304,6 +304,13 @@ DONE = {
                        "program until you resume from your home page."),
     "ended_not_paused": N_("This mentorship has ended, but pausing did not work. You can pause from your home page."),
     "ended_resting": N_("This mentorship has ended."),  # the page then says that the mentee rests
+    # A mentee who ended it for any other reason: back on the waitlist (the page links to it), or paused.
+    "ended_waiting": N_("This mentorship has ended. You are back on the waitlist for a new mentor in this program."),
+    "ended_choosing": N_("This mentorship has ended. You can choose another mentor in this program."),
+    "ended_mentee_paused": N_("This mentorship has ended, and you are paused: no mentor will be proposed to you in "
+                              "this program until you say you are ready again on your home page."),
+    "ended_mentee_not_paused": N_("This mentorship has ended, but pausing did not work: you are back on the waitlist. "
+                                  "You can pause from your home page."),
     # Ended for conduct (matching tells the page why only to staff): said to the side who ended it, of the other.
     "ended_for_conduct_by_mentee": N_("This mentorship has ended. Thank you for telling us. A coordinator of the "
                                       "program will look into what happened, and your former mentor will not be "

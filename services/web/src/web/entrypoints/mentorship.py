@@ -277,11 +277,20 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
              for p in live]
     # A proposal awaiting a mentee's answer may be one a coordinator made, or a round's that stopped meeting what they
     # require: its detail tells the mentee whether the mentor meets it (rare enough for a call each).
-    pending = [v for v in views if v["needs_answer"] and v["role"] == "mentee"]
-    for view, detail in zip(pending, await asyncio.gather(*(api.pairing(who, UUID(v["id"])) for v in pending)),
+    pending = {v["id"] for v in views if v["needs_answer"] and v["role"] == "mentee"}
+    # How one was made, which the overview does not say, decides why the two are said to fit: a mentor the mentee
+    # asked for, once they accepted, was not paired by us. Asked of its detail where mentees choose (none is a request
+    # elsewhere), of those whose reasons the card shows.
+    made = {v["id"] for v, p in zip(views, live, strict=True)
+            if "requested_by_mentee" not in p and v["status"] in ("proposed", "active") and v["reasons"]
+            and (v["program"] or {}).get("pairing_mode") == "mentee_choice"}
+    asked_of = [v for v in views if v["id"] in pending | made]
+    for view, detail in zip(asked_of, await asyncio.gather(*(api.pairing(who, UUID(v["id"])) for v in asked_of)),
                             strict=True):
-        view["requirement_met"] = detail.get("requirement_met")
+        view["requested"] = view["requested"] or bool(detail.get("requested_by_mentee"))
         view["made_by_coordinator"] = bool(detail.get("made_by_coordinator"))
+        if view["id"] in pending:
+            view["requirement_met"] = detail.get("requirement_met")
     # A proposal or a request awaiting the mentor's answer: what its mentee hopes for, read before answering.
     asked = [v for v in views if v["needs_answer"] and v["role"] == "mentor"]
     for view, hopes in zip(asked, await asyncio.gather(*(_mentee_hopes(visitor, UUID(v["id"])) for v in asked)),
@@ -433,20 +442,23 @@ async def decline(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
                       str(posted.get("back") or ""), then)
 
 
-async def _pause_mentoring(visitor: Visit, pairing: dict) -> bool:
-    """Pause the visitor's mentoring in the pairing's program and kind; whether that worked."""
-    if pairing.get("mentor_id") != str(visitor.person_id):
+async def _pause_mentoring(visitor: Visit, pairing: dict, mentee_too: bool = False) -> bool:
+    """Pause the visitor's side of the pairing in its program and kind (their mentoring; with `mentee_too`, their
+    waiting for a mentor as its mentee as well); whether that worked."""
+    me = str(visitor.person_id)
+    role = "mentor" if pairing.get("mentor_id") == me else "mentee" if pairing.get("mentee_id") == me else None
+    if role is None or (role == "mentee" and not mentee_too):
         return False
     api = clients(visitor.request)
     try:
-        mentoring = [e for e in await api.enrollments(visitor.who, visitor.person_id)
-                     if e["active"] and e["role"] == "mentor" and e["program_id"] == pairing["program_id"]
-                     and e.get("pairing_kind") == pairing.get("pairing_kind")]
-        for enrollment in mentoring:
+        mine = [e for e in await api.enrollments(visitor.who, visitor.person_id)
+                if e["active"] and e["role"] == role and e["program_id"] == pairing["program_id"]
+                and e.get("pairing_kind") == pairing.get("pairing_kind")]
+        for enrollment in mine:
             await api.change_enrollment(visitor.who, UUID(enrollment["id"]), {"paused": True})
     except ServiceError:
         return False
-    return bool(mentoring)
+    return bool(mine)
 
 
 @router.post("/mentorships/{pairing_id}/withdraw")
@@ -602,20 +614,29 @@ async def end(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
     elif reason == "goals_met":  # the mentee rests: told at once, before profiles' word reaches their enrollment
         async def then(ended: dict) -> str:
             return "ended_resting" if ended.get("mentee_id") == str(visitor.person_id) else "ended"
-    elif paused is not None:
+    else:  # where each now stands: a mentee back on the waitlist unless paused; a mentor paused, or not
         async def then(ended: dict) -> str:
+            mentee = ended.get("mentee_id") == str(visitor.person_id)
+            if paused is None and mentee:  # where mentees choose, nobody is proposed to them: they choose again
+                program = (await _programs_by_id(visitor, naming=[ended["program_id"]])).get(ended["program_id"])
+                return "ended_choosing" if (program or {}).get("pairing_mode") == "mentee_choice" else "ended_waiting"
+            if paused is None:
+                return "ended"
+            if mentee:
+                return "ended_mentee_paused" if paused else "ended_mentee_not_paused"
             return "ended_paused" if paused else "ended_not_paused"
     return await _act(visitor, pairing_id, "end", {"reason_code": reason}, "ended", None, then)
 
 
 async def _pause_before_ending(visitor: Visit, pairing_id: UUID) -> bool:
-    """A mentor ending a mentorship who also pauses is paused first, so that the place it frees is not offered at
-    once to the next mentee waiting (matching pairs a freed place as soon as it is free)."""
+    """One ending a mentorship who also pauses is paused first (matching acts on the ending at once): a mentor, so
+    that the place it frees is not offered to the next mentee waiting; a mentee, so that they are not put back on the
+    waitlist and proposed a new mentor."""
     try:
         pairing = await clients(visitor.request).pairing(visitor.who, pairing_id)
     except ServiceError:
         return False
-    return await _pause_mentoring(visitor, pairing)
+    return await _pause_mentoring(visitor, pairing, mentee_too=True)
 
 
 @router.post("/mentorships/{pairing_id}/renew")
