@@ -181,6 +181,8 @@ async def test_a_persons_overview_says_who_has_accepted_a_proposed_pairing(match
         entry = (await as_mentor.get(f"/v1/people/{mentor}/overview")).json()["pairings"][0]
         assert (entry["id"], entry["mentee_accepted"], entry["mentor_accepted"]) == (
             proposed["pairing_id"], False, False)
+        # How it was made, said in the list as in its detail: the engine's, neither asked for nor made by hand.
+        assert (entry["requested_by_mentee"], entry["made_by_coordinator"]) == (False, False)
         assert (await as_mentee.post(f"/v1/pairings/{proposed['pairing_id']}/accept")).status_code == 200
         entry = (await as_mentor.get(f"/v1/people/{mentor}/overview")).json()["pairings"][0]
         assert (entry["status"], entry["mentee_accepted"], entry["mentor_accepted"]) == ("proposed", True, False)

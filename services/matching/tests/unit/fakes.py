@@ -493,7 +493,7 @@ class FakePairings:
     async def of_person(self, person_id: UUID) -> list[dict]:
         fields = ("id", "program_id", "chapter_id", "mentee_id", "mentor_id", "pairing_kind", "status", "score",
                   "reasons", "term_ends_at", "last_met_at", "confirmed_at", "mentee_accepted", "mentor_accepted",
-                  "closed_by")
+                  "closed_by", "origin")
         listed = []
         for p in self.where(lambda x: person_id in (x["mentee_id"], x["mentor_id"])):
             own = p.mentee_enrollment_id if p.mentee_id == person_id else p.mentor_enrollment_id

@@ -147,6 +147,7 @@ def _listed(pairing: dict, request: Request, own: bool) -> PersonPairingOut:
         **pairing, "request_note": pairing["request_note"] if own else None,
         "my_feedback": {"rating": rating, "comment": comment, "given_at": given_at} if own and rating else None,
         "paused_if_it_lapses": own and pairing.get("paused_if_it_lapses", False),
+        "requested_by_mentee": pairing["origin"] == "choice", "made_by_coordinator": pairing["origin"] == "manual",
         "answer_by": answer_by(pairing["status"], pairing["created_at"],
                                pairing["answer_within_days"] or request.app.state.answer_within_days)})
 

@@ -232,6 +232,12 @@ class PersonPairingOut(BaseModel):
     answer_by: datetime | None = Field(
         default=None, description="Of a proposed or requested pairing: until when it may be answered; unanswered "
                                   "then, it lapses (`unanswered`)")
+    requested_by_mentee: bool = Field(
+        default=False, description="A mentee's request to this mentor (a program where mentees choose), not a "
+                                   "proposal; so even once it is accepted or closed")
+    made_by_coordinator: bool = Field(
+        default=False, description="Proposed by a coordinator (paired by hand, a mentee reassigned, or drafted mentors "
+                                   "swapped), not by the engine")
     request_note: str | None = Field(
         default=None, description="To the person themself: the note the mentee wrote with their request (their copy "
                                   "of their data). Null to staff, or when there is none")

@@ -80,7 +80,7 @@ class PostgresPairings:
     async def of_person(self, person_id: UUID) -> list[dict[str, Any]]:
         found = await self._conn.fetch(
             f"SELECT id, program_id, chapter_id, mentee_id, mentor_id, {records.ITS_KIND}, status, score, reasons, "
-            "term_ends_at, last_met_at, confirmed_at, closed_at, closed_by, mentee_accepted, mentor_accepted, "
+            "term_ends_at, last_met_at, confirmed_at, closed_at, closed_by, mentee_accepted, mentor_accepted, origin, "
             f"n.note AS request_note, created_at, {records.ITS_ANSWER_TIME}, "
             "coalesce(mine.unanswered_in_a_row, 0) AS unanswered_in_a_row, coalesce(mine.paused, false) AS paused, "
             "f.rating AS feedback_rating, f.comment AS feedback_comment, f.given_at AS feedback_given_at "
