@@ -47,9 +47,16 @@ class FakeEvents:
                  and (f.ends_after is None or e.ends_at > f.ends_after)
                  and (f.starts_before is None or e.starts_at < f.starts_before)
                  and (f.audience is None or not e.audience_stages or f.audience in e.audience_stages)
-                 and (f.parent_event_id is None or e.parent_event_id == f.parent_event_id)]
+                 and (f.parent_event_id is None or e.parent_event_id == f.parent_event_id)
+                 and (f.sessions_of_drafts_in is None or e.parent_event_id is None
+                      or e.chapter_id in f.sessions_of_drafts_in
+                      or self.rows[e.parent_event_id].state != EventState.DRAFT)]
         found.sort(key=lambda e: (e.starts_at, e.id))
         return copy.deepcopy(found[f.offset:f.offset + f.limit])
+
+    async def sessions_of(self, conference_id: UUID, *, lock: bool = False) -> list[ScheduledEvent]:
+        return copy.deepcopy(sorted((e for e in self.rows.values() if e.parent_event_id == conference_id),
+                                    key=lambda e: (e.starts_at, e.id)))
 
     async def restatable(self, after: UUID | None, limit: int) -> list[ScheduledEvent]:
         found = sorted((e for e in self.rows.values() if e.state != EventState.DRAFT and (after is None or e.id > after)),

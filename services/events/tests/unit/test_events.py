@@ -13,6 +13,7 @@ from events.domain.model import (
     OfficeHourSlot,
     Registration,
     ScheduledEvent,
+    SessionsOutsideConference,
     Status,
     WrongState,
     attendance_counts,
@@ -56,6 +57,19 @@ def test_a_conference_session_belongs_to_a_conference_and_takes_place_during_it(
               ends_at=START + timedelta(days=3, hours=1))
     with pytest.raises(Invalid, match="belongs to a conference"):
         event(kind="conference_session")
+
+
+def test_a_conference_whose_times_stay_as_they_were_is_edited_whatever_its_sessions_times():
+    conference = event(kind="conference", ends_at=START + timedelta(days=2))
+    session = event(parent=conference, kind="conference_session", ends_at=START + timedelta(hours=1))
+    session.ends_at = START + timedelta(days=3)  # kept from before sessions were checked so
+
+    assert conference.revise({"title": "Regional conference"}, confirmed=0, registered=0, parent=None, now=NOW,
+                             sessions=[session]) == ["title"]
+    with pytest.raises(SessionsOutsideConference) as refused:
+        conference.revise({"ends_at": START + timedelta(days=2, hours=1)}, confirmed=0, registered=0, parent=None,
+                          now=NOW, sessions=[session])
+    assert refused.value.field == "ends_at"
 
 
 def test_an_event_has_a_known_time_zone_a_place_and_a_deadline_before_it_starts():

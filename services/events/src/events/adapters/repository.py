@@ -105,11 +105,24 @@ class PostgresEvents:
             where("(e.audience_stages = '{}' OR ? = ANY(e.audience_stages))", str(f.audience))
         if f.parent_event_id is not None:
             where("e.parent_event_id = ?", f.parent_event_id)
+        if f.sessions_of_drafts_in is not None:
+            where("(e.parent_event_id IS NULL OR e.chapter_id = ANY(?::uuid[]) OR NOT EXISTS ("
+                  "SELECT 1 FROM scheduled_events p WHERE p.id = e.parent_event_id AND p.state = 'draft'))",
+                  list(f.sessions_of_drafts_in))
         args += [f.limit, f.offset]
         rows = await self._conn.fetch(
             f"SELECT {_EVENT_SELECT} FROM scheduled_events e WHERE {' AND '.join(conditions)} "
             f"ORDER BY e.starts_at, e.id LIMIT ${len(args) - 1} OFFSET ${len(args)}",
             *args,
+        )
+        return [_event(row) for row in rows]
+
+
+    async def sessions_of(self, conference_id: UUID, *, lock: bool = False) -> list[ScheduledEvent]:
+        rows = await self._conn.fetch(
+            f"SELECT {_EVENT_SELECT} FROM scheduled_events e WHERE e.parent_event_id = $1 ORDER BY e.starts_at, e.id"
+            + (" FOR UPDATE" if lock else ""),
+            conference_id,
         )
         return [_event(row) for row in rows]
 

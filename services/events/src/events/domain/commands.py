@@ -48,6 +48,10 @@ class EventFilter:
     audience: TrainingStage | None = None
     state: EventState = EventState.PUBLISHED
     parent_event_id: UUID | None = None
+    # Sessions published while their conference is still a draft (before that was refused) are listed only to the
+    # conference's organisers: in these chapters (a coordinator's); None, in every chapter and nationally (an
+    # administrator). Members would be shown a session whose conference they cannot see.
+    sessions_of_drafts_in: frozenset[UUID] | None = frozenset()
     limit: int = 50
     offset: int = 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, time, timedelta
 from enum import StrEnum
@@ -81,6 +82,14 @@ class SlotTooFarAhead(Invalid, code="slot_too_far_ahead"):
 
 class SlotOverlaps(Conflict, code="slot_overlaps"):
     """The host offers a slot at that time already (a form sent twice, or a slip): two bookings at once."""
+
+
+class ConferenceNotPublished(Conflict, code="conference_not_published"):
+    """A session is published once its conference is: members are shown a session with its conference."""
+
+
+class SessionsOutsideConference(Invalid, code="sessions_outside_conference"):
+    """A conference is moved only where its sessions (those not cancelled) still take place during it."""
 
 
 class HostNotYetKnown(Conflict, code="host_not_yet_known"):
@@ -198,13 +207,27 @@ class ScheduledEvent:
             if not (parent.starts_at <= self.starts_at and self.ends_at <= parent.ends_at):
                 raise Invalid("a session takes place during its conference", field="starts_at")
 
-    def publish(self) -> None:
+    def publish(self, parent: ScheduledEvent | None = None) -> None:
+        """A conference session is published while its conference (`parent`) is: not before (a draft), nor once it
+        is cancelled or completed."""
         self._require(EventState.DRAFT, "published")
+        if self.parent_event_id is not None:
+            if parent is None or parent.id != self.parent_event_id:
+                raise ValueError("a session is published knowing its conference")
+            if parent.state == EventState.DRAFT:
+                raise ConferenceNotPublished("this session's conference is a draft: publish the conference first",
+                                             field="parent_event_id")
+            if parent.state != EventState.PUBLISHED:
+                raise ConferenceNotPublished(f"this session's conference is {parent.state}: its sessions are not "
+                                             f"published any more", field="parent_event_id")
         self.state = EventState.PUBLISHED
 
     def revise(self, changes: dict, *, confirmed: int, registered: int, parent: ScheduledEvent | None,
-               now: datetime) -> list[str]:
+               now: datetime, sessions: Sequence[ScheduledEvent] = ()) -> list[str]:
         """Apply an organiser's changes; return the names of what changed.
+
+        A conference is moved only where its `sessions` not cancelled still take place during it; those that would
+        not are named, to be moved first (`SessionsOutsideConference`).
 
         Times are not moved into the past: a new start is in the future, and a new end too. Once an event has
         started, its start is what happened and stays; its end may move (it runs longer, or shorter but not
@@ -231,12 +254,27 @@ class ScheduledEvent:
                 raise Invalid("an event is not moved into the past", field="starts_at")
         if revised.ends_at != self.ends_at and revised.ends_at <= now:
             raise Invalid("an event's end is not moved into the past; complete it to end it", field="ends_at")
+        if (revised.starts_at, revised.ends_at) != (self.starts_at, self.ends_at):
+            revised._keep_within(sessions)
         changed = [f.name for f in fields(self) if getattr(revised, f.name) != getattr(self, f.name)]
         for name in changed:
             setattr(self, name, getattr(revised, name))
         if changed and self.state == EventState.PUBLISHED:
             self.revision += 1
         return changed
+
+    def _keep_within(self, sessions: Sequence[ScheduledEvent]) -> None:
+        """Refuses a conference's times that would leave any of its sessions not cancelled outside them."""
+        live = [s for s in sessions if s.parent_event_id == self.id and s.state != EventState.CANCELLED]
+        early = [s for s in live if s.starts_at < self.starts_at]
+        late = [s for s in live if s.ends_at > self.ends_at]
+        if early or late:
+            outside = sorted({s.id: s for s in early + late}.values(), key=lambda s: (s.starts_at, s.title))
+            titles = ", ".join(f'"{s.title}"' for s in outside)
+            raise SessionsOutsideConference(
+                f"these sessions would take place outside the conference's new times: {titles}. Move them within the "
+                f"new times first (widening the conference for a while if need be), or cancel them",
+                field="starts_at" if early else "ends_at")
 
     def keep_registrations_as_they_were(self, now: datetime) -> None:
         """Refuses to change a registration once the event is over (held, or past its end): who came and who did not

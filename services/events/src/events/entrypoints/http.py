@@ -345,8 +345,14 @@ def _may_organise(caller: Principal, chapter_id: UUID | None) -> bool:
 
 async def _visible_event(event_id: UUID, caller: Principal, unit: EventsUnitOfWork) -> ScheduledEvent:
     event = await handlers.get_event(event_id, unit)
-    if event.state == EventState.DRAFT and not _may_organise(caller, event.chapter_id):
-        raise NotFound("no such event", field="scheduled_event_id")  # a draft is not there for others yet
+    if _may_organise(caller, event.chapter_id):
+        return event
+    # A draft is not there for others yet, nor a session published while its conference was a draft (before that
+    # was refused): its page shows its conference, which is not there either.
+    if event.state == EventState.DRAFT or (
+            event.parent_event_id is not None
+            and (await handlers.get_event(event.parent_event_id, unit)).state == EventState.DRAFT):
+        raise NotFound("no such event", field="scheduled_event_id")
     return event
 
 
@@ -429,6 +435,8 @@ async def get_event(event_id: UUID, caller: Caller, unit: UnitOfWork) -> EventOu
 
 @router.patch("/events/{event_id}", responses=answers(409))
 async def update_event(event_id: UUID, body: EventChanges, caller: Caller, unit: UnitOfWork) -> EventOut:
+    """Change what may change. A conference is moved only where its sessions not cancelled still take place
+    during it (422 `sessions_outside_conference`, naming `starts_at` or `ends_at`, the message their titles)."""
     await _organised_event(event_id, caller, unit)
     event = await handlers.update_event(commands.UpdateEvent(event_id, body.domain_values()), caller, unit)
     return EventOut.of(event, organiser=True)
@@ -436,12 +444,18 @@ async def update_event(event_id: UUID, body: EventChanges, caller: Caller, unit:
 
 @router.post("/events/{event_id}/publish", responses=answers(409))
 async def publish_event(event_id: UUID, caller: Caller, unit: UnitOfWork) -> EventOut:
+    """Publish a draft. A conference session is published once its conference is (409 `conference_not_published`,
+    naming `parent_event_id`, while it is a draft, cancelled or completed)."""
     await _organised_event(event_id, caller, unit)
     return EventOut.of(await handlers.publish_event(commands.PublishEvent(event_id), caller, unit), organiser=True)
 
 
 @router.post("/events/{event_id}/cancel", responses=answers(409))
 async def cancel_event(event_id: UUID, caller: Caller, unit: UnitOfWork, body: CancelIn | None = None) -> EventOut:
+    """Cancel the event: its registrants are told, with the note. A conference's sessions still to end are cancelled
+    with it, each as if cancelled by itself (the same reason and note, its registrants told): those listed by
+    `GET /v1/events?parent_event_id={event_id}&ends_after={now}`. Sessions cancelled, completed or over already stay
+    as they are; drafts stay drafts."""
     await _organised_event(event_id, caller, unit)
     cancelling = body or CancelIn()
     command = commands.CancelEvent(event_id, cancelling.reason_code, cancelling.note)

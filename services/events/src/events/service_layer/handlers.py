@@ -49,10 +49,11 @@ def _now() -> datetime:
 async def create_event(
     command: commands.CreateEvent, organiser: Principal, uow: EventsUnitOfWorkPort,
 ) -> ScheduledEvent:
-    """Draft an event; audited, as every organiser's action on an event is (`_audit_event`)."""
+    """Draft an event; audited, as every organiser's action on an event is (`_audit_event`). A session's conference
+    is locked while it is checked against it, so that the conference is not moved meanwhile."""
     async with uow:
         attributes = {k: v for k, v in asdict(command).items() if k not in ("parent_event_id", "exhibitors")}
-        parent = await _existing(command.parent_event_id, uow) if command.parent_event_id else None
+        parent = await _existing(command.parent_event_id, uow, lock=True) if command.parent_event_id else None
         event = ScheduledEvent.draft(parent=parent, now=_now(), exhibitors=list(command.exhibitors), **attributes)
         await uow.events.add(event)
         _audit_event(uow, organiser, "event.created", event, kind=event.kind, title=event.title)
@@ -104,9 +105,11 @@ async def restate_office_hours(uow: RestatingUnitOfWorkPort, page: int = restati
 async def publish_event(
     command: commands.PublishEvent, organiser: Principal, uow: EventsUnitOfWorkPort,
 ) -> ScheduledEvent:
+    """Publish the event; a conference session only while its conference is published (409
+    `conference_not_published`)."""
     async with uow:
-        event = await _existing(command.scheduled_event_id, uow, lock=True)
-        event.publish()
+        event, conference = await _locked_with_conference(command.scheduled_event_id, uow)
+        event.publish(conference)
         await uow.events.save(event)
         _audit_event(uow, organiser, "event.published", event)
         uow.emit(contract.EventPublishedV3(**_details(event)))
@@ -117,13 +120,17 @@ async def publish_event(
 async def update_event(
     command: commands.UpdateEvent, organiser: Principal, uow: EventsUnitOfWorkPort,
 ) -> ScheduledEvent:
-    """Revise the event; an edit that changed something is audited, with the names of what changed."""
+    """Revise the event; an edit that changed something is audited, with the names of what changed. A session is
+    kept during its conference, and a conference around its sessions not cancelled (422
+    `sessions_outside_conference`, naming them)."""
     async with uow:
-        event = await _existing(command.scheduled_event_id, uow, lock=True)
-        parent = await _existing(event.parent_event_id, uow) if event.parent_event_id else None
+        event, parent = await _locked_with_conference(command.scheduled_event_id, uow)
+        # Not locked: a change to a session locks its conference first, which this transaction holds.
+        sessions = await uow.events.sessions_of(event.id) if event.kind == "conference" else []
         confirmed = await uow.registrations.count(event.id, Status.CONFIRMED)
         registered = len(await uow.registrations.of_event(event.id, active_only=False))
-        changed = event.revise(command.changes, confirmed=confirmed, registered=registered, parent=parent, now=_now())
+        changed = event.revise(command.changes, confirmed=confirmed, registered=registered, parent=parent, now=_now(),
+                               sessions=sessions)
         await uow.events.save(event)
         if changed:
             _audit_event(uow, organiser, "event.edited", event, changed=changed)
@@ -143,24 +150,39 @@ async def update_event(
 async def cancel_event(
     command: commands.CancelEvent, organiser: Principal, uow: EventsUnitOfWorkPort,
 ) -> ScheduledEvent:
-    """Cancel the event and every registration; each registrant hears of it, with the organisers' note if any."""
+    """Cancel the event and every registration; each registrant hears of it, with the organisers' note if any.
+
+    A conference's sessions published and not over yet are cancelled with it, in the same transaction, each as if
+    cancelled by itself (the same reason and note, its registrants told, audited); those cancelled, completed or
+    ended already stay as they are, and drafts stay drafts (never published while it is not: `publish_event`)."""
     async with uow:
         event = await _existing(command.scheduled_event_id, uow, lock=True)
-        event.cancel(command.note)
-        await uow.events.save(event)
-        uow.emit(contract.EventCancelledV4(scheduled_event_id=event.id, chapter_id=event.chapter_id,
-                                           reason_code=command.reason_code, revision=event.revision,
-                                           note=event.cancellation_note))
-        registrations = await uow.registrations.of_event(event.id, active_only=True)
-        for registration in registrations:
-            registration.cancel(by="event_cancelled")
-            await uow.registrations.save(registration)
-            uow.emit(_told(event, registration, contract.RegistrationCancelledV3, cancelled_by="event_cancelled",
-                           removed_by_organiser=False))
-        _audit_event(uow, organiser, "event.cancelled", event, reason_code=command.reason_code,
-                     registrations_cancelled=len(registrations))
+        await _cancel(event, command, organiser, uow)
+        if event.kind == "conference":
+            now = _now()
+            for session in await uow.events.sessions_of(event.id, lock=True):
+                if session.state == EventState.PUBLISHED and session.ends_at > now:
+                    await _cancel(session, command, organiser, uow)
         await uow.commit()
         return event
+
+
+async def _cancel(event: ScheduledEvent, command: commands.CancelEvent, organiser: Principal,
+                  uow: EventsUnitOfWorkPort) -> None:
+    """Cancel the event (its row locked) and its registrations, each registrant told; audited."""
+    event.cancel(command.note)
+    await uow.events.save(event)
+    uow.emit(contract.EventCancelledV4(scheduled_event_id=event.id, chapter_id=event.chapter_id,
+                                       reason_code=command.reason_code, revision=event.revision,
+                                       note=event.cancellation_note))
+    registrations = await uow.registrations.of_event(event.id, active_only=True)
+    for registration in registrations:
+        registration.cancel(by="event_cancelled")
+        await uow.registrations.save(registration)
+        uow.emit(_told(event, registration, contract.RegistrationCancelledV3, cancelled_by="event_cancelled",
+                       removed_by_organiser=False))
+    _audit_event(uow, organiser, "event.cancelled", event, reason_code=command.reason_code,
+                 registrations_cancelled=len(registrations))
 
 
 async def complete_event(
@@ -206,7 +228,11 @@ async def list_events(
     query: commands.EventFilter, viewer: Principal, uow: EventsUnitOfWorkPort,
 ) -> list[ScheduledEvent]:
     """The events `query` asks for; drafts are listed for their organisers only: a coordinator's chapter's to them,
-    national ones to administrators. A filter reaching beyond that is refused, never quietly narrowed."""
+    national ones to administrators. A filter reaching beyond that is refused, never quietly narrowed. A session
+    published while its conference was a draft is listed to the conference's organisers alone, as the draft is."""
+    organised = None if viewer.is_admin else (
+        viewer.chapter_ids if viewer.role == PrincipalRole.COORDINATOR else frozenset())
+    query = replace(query, sessions_of_drafts_in=organised)
     if query.state == EventState.DRAFT and not viewer.is_admin:
         chapter_id = viewer.chapter_scope(query.chapter_id)
         if chapter_id is None:
@@ -851,6 +877,18 @@ async def _existing(event_id: UUID, uow: EventsUnitOfWorkPort, lock: bool = Fals
     if event is None:
         raise NotFound("no such event", field="scheduled_event_id")
     return event
+
+
+async def _locked_with_conference(
+    event_id: UUID, uow: EventsUnitOfWorkPort,
+) -> tuple[ScheduledEvent, ScheduledEvent | None]:
+    """The event and, for a session, its conference, both locked: the conference first, as cancelling it locks it
+    then its sessions, so that neither waits for the other."""
+    event = await _existing(event_id, uow)
+    if event.parent_event_id is None:
+        return await _existing(event_id, uow, lock=True), None
+    conference = await _existing(event.parent_event_id, uow, lock=True)
+    return await _existing(event_id, uow, lock=True), conference
 
 
 async def _registration(event: ScheduledEvent, person_id: UUID, uow: EventsUnitOfWorkPort) -> Registration:

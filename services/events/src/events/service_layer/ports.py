@@ -26,6 +26,10 @@ class ScheduledEvents(Protocol):
 
     async def find(self, f: EventFilter) -> list[ScheduledEvent]: ...
 
+    async def sessions_of(self, conference_id: UUID, *, lock: bool = False) -> list[ScheduledEvent]:
+        """The conference's sessions in every state, soonest first; `lock` holds their rows until the transaction
+        ends (taken after the conference's own: a conference before its sessions, always)."""
+
     async def restatable(self, after: UUID | None, limit: int) -> list[ScheduledEvent]:
         """The catalogue (every event but drafts) a page at a time in id order after `after`, each row locked until
         the transaction ends: a change to it waits, so its own event comes after the restatement."""
