@@ -150,6 +150,21 @@ async def test_members_are_not_listed_a_session_published_while_its_conference_i
     assert [e.id for e in await handlers.list_events(commands.EventFilter(), MEMBER, uow)] == [regional.id, stories.id]
 
 
+async def test_no_one_registers_for_a_session_published_while_its_conference_is_a_draft_until_it_is_published(uow):
+    # Hidden from the list and its page, it still took registrations from anyone who knew its address.
+    regional = await conference(uow, publish=False)
+    stories = await session(uow, regional, "Match day stories", publish=False)
+    uow.events.rows[stories.id].state = EventState.PUBLISHED  # published before the rule, as some were
+    person = uuid4()
+    await uow.participants.save(Participant(person, TrainingStage.UNDERGRADUATE, CHAPTER))
+
+    [refused] = await handlers.register_arrivals([commands.Register(stories.id, person)], uow)
+    assert isinstance(refused, Conflict) and refused.code == "conference_not_published"
+    await handlers.publish_event(commands.PublishEvent(regional.id), COORDINATOR, uow)
+    [(registration, _)] = await handlers.register_arrivals([commands.Register(stories.id, person)], uow)
+    assert registration.status == Status.CONFIRMED
+
+
 # --- moved together -----------------------------------------------------------------------------------------------
 
 async def test_a_conference_is_not_moved_away_from_its_sessions_which_are_named_and_moved_first(uow):

@@ -222,6 +222,13 @@ class ScheduledEvent:
                                              f"published any more", field="parent_event_id")
         self.state = EventState.PUBLISHED
 
+    def check_conference_open(self, parent: ScheduledEvent | None) -> None:
+        """A session takes registrations while its conference (`parent`) is published: one published under a draft
+        conference, before sessions waited for theirs, does not until the conference is."""
+        if self.parent_event_id is not None and (parent is None or parent.state != EventState.PUBLISHED):
+            raise ConferenceNotPublished("this session's conference is not open for registration",
+                                         field="scheduled_event_id")
+
     def revise(self, changes: dict, *, confirmed: int, registered: int, parent: ScheduledEvent | None,
                now: datetime, sessions: Sequence[ScheduledEvent] = ()) -> list[str]:
         """Apply an organiser's changes; return the names of what changed.

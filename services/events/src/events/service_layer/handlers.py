@@ -262,6 +262,7 @@ async def register_arrivals(
         # Read before taking the lock: the lock is the bottleneck.
         known = await uow.participants.known(people)
         event = await _existing(arrivals[0].scheduled_event_id, uow, lock=True)
+        parent = await uow.events.get(event.parent_event_id) if event.parent_event_id is not None else None
         confirmed, waitlisted, active = await uow.registrations.standing(event.id, people)
         outcomes: list[tuple[Registration, bool] | DomainError] = []
         new: list[Registration] = []
@@ -271,6 +272,7 @@ async def register_arrivals(
                 outcomes.append((active[arrival.person_id], False))
                 continue
             try:
+                event.check_conference_open(parent)
                 status = event.admit(known.get(arrival.person_id), now, confirmed)
             except DomainError as refusal:
                 outcomes.append(refusal)
