@@ -148,6 +148,39 @@ async def test_a_mentor_offers_office_hours_while_enrolled_as_a_mentor_in_any_pr
         await offered(uow, mentor, stage=S.MEDICAL_STUDENT_3, approve=False)
 
 
+async def test_a_mentor_suspended_in_their_program_has_their_slots_still_to_come_withdrawn_and_bookers_told(uow):
+    # A mentor suspended as such (a report of their conduct) kept offering office hours already booked by students.
+    mentor, student = uuid4(), uuid4()
+    enrollment = enrolled(mentor)
+    await uow.participants.save(Participant(mentor, S.RESIDENT))
+    await handlers.mentor_enrollment_changed(enrollment, uow)
+    slot = await offered(uow, mentor, stage=None, approve=False)
+    await uow.participants.save(Participant(student, S.UNDERGRADUATE))
+    await book(uow, slot.id, student)
+
+    await handlers.mentor_enrollment_changed(source.MentorSuspendedV2(**enrollment.model_dump(
+        include={"enrollment_id", "person_id", "program_id", "chapter_id"})), uow)
+
+    assert await handlers.list_slots(participant(student), uow, host_id=None, chapter_id=None, open_only=False) == []
+    [told] = [e for e in uow.published if isinstance(e, contract.OfficeHoursBookingCancelled)]
+    assert (told.person_id, told.reason_code) == (student, "slot_withdrawn")
+
+
+async def test_a_mentor_still_approved_in_another_program_keeps_their_slots(uow):
+    mentor, first, second = uuid4(), enrolled(uuid4()), enrolled(uuid4())
+    first, second = (e.model_copy(update={"person_id": mentor}) for e in (first, second))
+    await uow.participants.save(Participant(mentor, S.RESIDENT))
+    for enrollment in (first, second):
+        await handlers.mentor_enrollment_changed(enrollment, uow)
+    slot = await offered(uow, mentor, stage=None, approve=False)
+
+    await handlers.mentor_enrollment_changed(source.EnrollmentWithdrawnV2(**first.model_dump(
+        include={"enrollment_id", "person_id", "program_id", "chapter_id", "role"})), uow)
+
+    assert [s.id for s in await handlers.list_slots(participant(uuid4()), uow, host_id=None, chapter_id=None,
+                                                          open_only=False)] == [slot.id]
+
+
 async def test_a_mentee_s_enrollment_makes_no_one_a_host(uow):
     mentee = uuid4()
     await handlers.mentor_enrollment_changed(enrolled(mentee, Role.MENTEE), uow)

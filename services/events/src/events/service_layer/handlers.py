@@ -800,8 +800,9 @@ async def mentor_enrollment_changed(
 ) -> None:
     """Mentors approved in a program offer office hours, near-peer students and clinicians alike: remember each of a
     person's enrollments as a mentor and whether it is approved now (one awaiting approval, or suspended, is not).
-    Someone approved in no program any more offers no new slot; those they offered already stay, for them or an
-    organiser to withdraw.
+    Someone approved in no program any more (suspended as a mentor, withdrawn, turned mentee) offers no new slot, and
+    each of theirs still to start is withdrawn as their withdrawing it is (its booker told): only approved mentors
+    host, and a mentor suspended for their conduct met students nonetheless.
 
     Whether a coordinator vetted it too: `mentor_approved` says so (a program that reviews no mentors approves them
     automatically, and says nothing); it lasts while the enrollment stays approved, so high-school students are
@@ -817,8 +818,16 @@ async def mentor_enrollment_changed(
         case _:
             approved = event.approval == "approved" if event.role == Role.MENTOR else None
     async with uow:
+        # Locked, as a host is when offering a slot: an offer made meanwhile is seen here, or sees this.
+        before = await uow.participants.get(event.person_id, lock=True)
         await uow.participants.mentor_enrollment(event.enrollment_id, event.person_id, approved,
                                                  vetted=isinstance(event, source.MentorApproved))
+        after = await uow.participants.get(event.person_id)
+        if before is not None and before.may_host_office_hours and not (after and after.may_host_office_hours):
+            now = _now()
+            for slot in await uow.slots.involving(event.person_id):
+                if slot.host_id == event.person_id and slot.starts_at > now:
+                    await _withdraw(slot, uow)
         await uow.commit()
 
 
