@@ -127,7 +127,18 @@ class InCommonOut(BaseModel):
     support: list[str] = Field(description="The kinds of support the mentee asked for that the mentor offers")
 
 
-class PairingBase(BaseModel):
+class HowMade(BaseModel):
+    """How a pairing was made, said wherever it is shown."""
+
+    requested_by_mentee: bool = Field(
+        default=False, description="A mentee's request to this mentor (a program where mentees choose), not a "
+                                   "proposal; so even once it is accepted or closed")
+    made_by_coordinator: bool = Field(
+        default=False, description="Proposed by a coordinator (paired by hand, a mentee reassigned, or drafted mentors "
+                                   "swapped), not by the engine: its mentee confirms it, whatever the program asks")
+
+
+class PairingBase(HowMade):
     """What every reader of a pairing may be shown, by itself or in a program's list."""
 
     id: UUID
@@ -148,12 +159,6 @@ class PairingBase(BaseModel):
     answer_by: datetime | None = Field(
         default=None, description="On GET /v1/pairings/{id} and in a program's pairings, of a proposed or requested "
                                   "pairing: until when it may be answered; unanswered then, it lapses (`unanswered`)")
-    requested_by_mentee: bool = Field(
-        default=False, description="A mentee's request to this mentor (a program where mentees choose), not a "
-                                   "proposal; so even once it is closed")
-    made_by_coordinator: bool = Field(
-        default=False, description="Proposed by a coordinator (paired by hand, a mentee reassigned, or drafted mentors "
-                                   "swapped), not by the engine: its mentee confirms it, whatever the program asks")
     withdrawn_by_mentee: bool = Field(
         default=False, description="A mentee's request they took back (its status: declined): to both, as its mentor "
                                    "was told")
@@ -211,7 +216,7 @@ class PairingOut(PairingBase):
                                   "share (never an identity answer). Null to anyone else, and once it closed")
 
 
-class PersonPairingOut(BaseModel):
+class PersonPairingOut(HowMade):
     """One of a person's pairings, in the list of them."""
 
     id: UUID
@@ -232,12 +237,6 @@ class PersonPairingOut(BaseModel):
     answer_by: datetime | None = Field(
         default=None, description="Of a proposed or requested pairing: until when it may be answered; unanswered "
                                   "then, it lapses (`unanswered`)")
-    requested_by_mentee: bool = Field(
-        default=False, description="A mentee's request to this mentor (a program where mentees choose), not a "
-                                   "proposal; so even once it is accepted or closed")
-    made_by_coordinator: bool = Field(
-        default=False, description="Proposed by a coordinator (paired by hand, a mentee reassigned, or drafted mentors "
-                                   "swapped), not by the engine")
     request_note: str | None = Field(
         default=None, description="To the person themself: the note the mentee wrote with their request (their copy "
                                   "of their data). Null to staff, or when there is none")
