@@ -1432,6 +1432,16 @@ async def test_an_administrator_adds_a_chapter_and_one_without_a_name_or_a_known
                                                                               "timezone": "America/New_York"}
 
 
+async def test_a_chapter_or_an_event_may_keep_the_time_of_guam_or_another_us_territory(world):
+    territories = ("Pacific/Guam", "Pacific/Saipan", "Pacific/Pago_Pago", "America/Puerto_Rico", "America/St_Thomas")
+    async with as_(world, "admin")[0] as page:
+        chapters = (await page.get("/console/chapters")).text
+        new_event = (await page.get("/console/events/new")).text
+    for shown in (chapters, new_event):
+        offered = re.findall(r'<option value="([A-Za-z_/]+)"', shown)
+        assert [zone for zone in territories if zone not in offered] == []
+
+
 @pytest.mark.parametrize("language, words", [
     ("en", "Another chapter has this name: give this one a name of its own, so that staff can tell them apart."),
     ("es", "Otro capítulo tiene este nombre: dale a este uno propio, para que el personal pueda distinguirlos.")])

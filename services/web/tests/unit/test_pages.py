@@ -313,13 +313,33 @@ async def test_cancelling_a_seat_asks_first_saying_someone_else_may_take_it_and_
         asked = await page.post(f"/events/{EVENT}/cancel", data={"csrf": CSRF}, headers=headers)
         assert not [r for r in services.sent if r.method in ("POST", "DELETE")], "nothing is cancelled yet"
         assert "Give up your seat? Someone else may take it, and you may not get it back." in asked.text
-        assert f'<a href="/events/{EVENT}">Keep my registration</a>' in asked.text
+        assert re.search(rf'<a href="/events/{EVENT}#registration"[^>]*>Keep my registration</a>', asked.text)
         assert '<input type="hidden" name="confirm" value="yes">' in asked.text
         confirmed = await page.post(f"/events/{EVENT}/cancel", data={"csrf": CSRF, "confirm": "yes"},
                                     headers=headers)
     assert asked.status_code == 200 and ('<html' in asked.text) != htmx
     assert [r.method for r in services.sent if r.method in ("POST", "DELETE")] == ["DELETE"]
     assert confirmed.status_code == (200 if htmx else 303)
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+async def test_keeping_my_registration_brings_me_back_to_my_place_on_the_event_page_with_focus_on_it(htmx):
+    # "Keep my registration" opened the event's page again at its top, focus on nothing: a keyboard or screen-reader
+    # user lost their place. Without JavaScript the page opens at the section, which takes focus (focusable); with
+    # HTMX the section alone is swapped back, and app.js focuses its heading.
+    services = Services(a_seat_at_an_event())
+    headers = {"HX-Request": "true"} if htmx else {}
+    async with browser(services, ME) as page:
+        asked = await page.post(f"/events/{EVENT}/cancel", data={"csrf": CSRF}, headers=headers)
+        kept = await page.get(f"/events/{EVENT}", headers=headers)
+    keep = re.search(r"<a [^>]*>Keep my registration</a>", asked.text)
+    assert keep, "no way back"
+    assert f'href="/events/{EVENT}#registration"' in keep.group(0)
+    assert (f'hx-get="/events/{EVENT}" hx-target="#registration" hx-select="#registration" hx-swap="outerHTML"'
+            in keep.group(0))
+    for shown in (asked.text, kept.text):
+        assert re.search(r'<section id="registration"[^>]* tabindex="-1"', shown)
+    assert "Give up your seat?" not in kept.text and "Cancel my registration" in kept.text
 
 
 async def test_an_office_hour_offered_with_mistakes_keeps_what_was_typed_and_says_each_mistake_next_to_its_field():
@@ -2814,6 +2834,24 @@ async def test_time_zones_are_named_in_the_readers_words_not_by_their_database_n
     assert f"({chicago})." in " ".join(shown.text.split())  # the note on times, at the foot of every page
 
 
+@pytest.mark.parametrize(("language", "names"), [
+    ("en", {"Pacific/Guam": "Chamorro Standard Time, Guam", "Pacific/Saipan": "Northern Mariana Islands Time, Saipan",
+            "Pacific/Pago_Pago": "American Samoa Time, Pago Pago", "America/Puerto_Rico": "Atlantic Time, Puerto Rico",
+            "America/St_Thomas": "Atlantic Time, St. Thomas"}),
+    ("es", {"Pacific/Guam": "Hora estándar de Chamorro, Guam",
+            "Pacific/Saipan": "Hora de Islas Marianas del Norte, Saipán",
+            "Pacific/Pago_Pago": "Hora de Samoa Americana, Pago Pago",
+            "America/Puerto_Rico": "Hora del Atlántico, Puerto Rico",
+            "America/St_Thomas": "Hora del Atlántico, St. Thomas"})], ids=["en", "es"])
+async def test_the_time_zones_of_the_us_territories_are_offered_by_the_names_people_know_them_by(language, names):
+    # A student in Guam found no zone of theirs: Chamorro Standard Time was not in the list.
+    services = Services({f"GET /v1/people/{ME}": PERSON, "GET /v1/chapters": []})
+    async with browser(services, ME, language=language) as page:
+        shown = await page.get("/profile")
+    offered = {value: words for value, words, _ in time_zone_options(shown.text)}
+    assert {zone: offered.get(zone) for zone in names} == names
+
+
 def closed_days_ago(days: int, status: str = "completed", **changes) -> dict:
     return a_pairing_of_mine(status, **{"confirmed_at": "2025-06-01T15:00:00+00:00", "my_feedback": None,
                                         "closed_at": (datetime.now(UTC) - timedelta(days=days)).isoformat(),
@@ -3140,12 +3178,31 @@ async def test_cancelling_an_office_hour_booking_asks_first_saying_both_are_emai
     assert "Cancel this booking? We email you both to say so, and someone else may book the slot." in asked.text
     assert '<input type="hidden" name="confirm" value="yes">' in asked.text
     assert "Yes, cancel my booking" in asked.text
-    assert f'<a href="/office-hours#booking-{slot}">Keep my booking</a>' in asked.text
+    assert re.search(rf'<a href="/office-hours#booking-{slot}"[^>]*>Keep my booking</a>', asked.text)
     assert [r.url.path for r in services.sent if r.method == "DELETE"] == [f"/v1/office-hours/slots/{slot}/booking"]
     if htmx:  # the whole page again: the booking is gone, and its slot may be free
         assert confirmed.headers["HX-Redirect"] == "/office-hours?done=booking_cancelled"
     else:
         assert confirmed.status_code == 303 and confirmed.headers["location"] == "/office-hours?done=booking_cancelled"
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+async def test_keeping_my_booking_brings_me_back_to_its_card_with_focus_on_it(htmx):
+    # "Keep my booking" opened the office hours again with focus on nothing; with HTMX, on the page already, the
+    # link only moved to the card and left the question in it.
+    slot, services = a_booked_office_hour()
+    headers = {"HX-Request": "true"} if htmx else {}
+    async with browser(services, ME) as page:
+        asked = await page.post(f"/office-hours/{slot}/cancel", data={"csrf": CSRF}, headers=headers)
+        kept = await page.get("/office-hours", headers=headers)
+    keep = re.search(r"<a [^>]*>Keep my booking</a>", asked.text)
+    assert keep, "no way back"
+    assert f'href="/office-hours#booking-{slot}"' in keep.group(0)
+    assert (f'hx-get="/office-hours" hx-target="#booking-{slot}" hx-select="#booking-{slot}" hx-swap="outerHTML"'
+            in keep.group(0))
+    for shown in (asked.text, kept.text):
+        assert f'<div class="card" id="booking-{slot}" tabindex="-1">' in shown
+    assert "Cancel this booking?" not in kept.text
 
 
 @pytest.mark.parametrize("htmx", [False, True])

@@ -205,12 +205,18 @@ class Renderer:
 
     @staticmethod
     def _span_filter(language: str, when):
-        """From a start to an end: the end's time alone when both are on the same day there."""
+        """From a start to an end: the end's time alone when both are on the same day there. Across a change of the
+        clocks (the two on different offsets there), each is followed by its own zone ("1:45 AM EST – 3:15 AM EDT"):
+        one zone named after both read as 90 minutes for 30, the start on the wrong clock."""
         def span(start: str, end: str, timezone: str | None = None) -> str:
             zone = _zone(timezone)
             starts, ends = datetime.fromisoformat(start).astimezone(zone), datetime.fromisoformat(end).astimezone(zone)
             if starts.date() != ends.date():
                 return f"{when(start, timezone)} – {when(end, timezone)}"
+            if starts.utcoffset() != ends.utcoffset():
+                return (f"{when(start, timezone)} – "
+                        f"{format_time(ends, 'short', tzinfo=zone, locale=REGIONAL[language])} "
+                        f"{_zone_label(ends, zone, language)}")
             return (f"{_day_and_time(starts, zone, language)}–"
                     f"{format_time(ends, 'short', tzinfo=zone, locale=REGIONAL[language])} "
                     f"{_zone_label(ends, zone, language)}")

@@ -20,6 +20,7 @@ from fastapi.responses import Response
 
 from ..adapters.rendering import zone_name
 from ..adapters.services import ServiceError
+from ..domain.clock import SkippedTime, on_the_clock
 from ..entrypoints import labels as participant_labels
 from ..entrypoints.account import TIME_ZONES, zones_with
 from ..entrypoints.web import Form
@@ -62,10 +63,6 @@ async def events(desk: Console, status: str = "", chapter_id: str = "", offset: 
                        chapter_list=chapters, chapters={c["id"]: c for c in chapters}, pager=pager, done=done)
 
 
-class SkippedTime(ValueError):
-    """A wall time that does not happen in that zone on that day: the clocks jump past it."""
-
-
 def _local(value: str, zone: str, shown: str | None = None) -> str:
     """A `datetime-local` value read in the event's time zone, as ISO 8601 with its offset. A wall time that happens
     twice (the clocks go back) reads as its first, unless it is still the one the form showed for `shown`, the
@@ -73,15 +70,12 @@ def _local(value: str, zone: str, shown: str | None = None) -> str:
     through the API). Raises SkippedTime for a wall time that does not happen, ValueError for what is not a time or
     a zone."""
     try:
-        moment = datetime.fromisoformat(value).replace(tzinfo=ZoneInfo(zone))
+        wall, where = datetime.fromisoformat(value), ZoneInfo(zone)
     except ZoneInfoNotFoundError as unknown:
         raise ValueError(zone) from unknown
     if shown and _as_local(shown, zone) == value:
         return shown
-    # A skipped time is given the offset before the change; back through UTC it reads as another wall time.
-    if moment.astimezone(UTC).astimezone(moment.tzinfo).replace(tzinfo=None) != moment.replace(tzinfo=None):
-        raise SkippedTime(value)
-    return moment.isoformat()
+    return on_the_clock(wall, where).isoformat()
 
 
 def _as_local(value: str | None, zone: str, pattern: str = "%Y-%m-%dT%H:%M") -> str:

@@ -58,12 +58,15 @@ from .web import (
 
 router = APIRouter(include_in_schema=False)
 
-# Offered in the wizard; a person's browser preselects its own when it is one of them (static/app.js).
+# Offered in the wizard; a person's browser preselects its own when it is one of them (static/app.js). The United
+# States' first, its territories among them (Guam's Chamorro Standard Time, the Northern Mariana Islands', American
+# Samoa's, Puerto Rico's and the U.S. Virgin Islands'), each named as CLDR names it in the reader's language.
 TIME_ZONES = (
     "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
-    "America/Anchorage", "Pacific/Honolulu", "America/Puerto_Rico", "America/Mexico_City", "America/Bogota",
-    "America/Lima", "America/Santiago", "America/Argentina/Buenos_Aires", "America/Sao_Paulo", "Europe/London",
-    "Europe/Madrid", "Africa/Lagos", "Asia/Kolkata", "Asia/Manila", "UTC",
+    "America/Anchorage", "Pacific/Honolulu", "Pacific/Pago_Pago", "Pacific/Guam", "Pacific/Saipan",
+    "America/Puerto_Rico", "America/St_Thomas", "America/Mexico_City", "America/Bogota", "America/Lima",
+    "America/Santiago", "America/Argentina/Buenos_Aires", "America/Sao_Paulo", "Europe/London", "Europe/Madrid",
+    "Africa/Lagos", "Asia/Kolkata", "Asia/Manila", "UTC",
 )
 SIGN_UP_STEPS = ("about", "interests", "identity", "enrol")
 # Where each step opens during sign-up: a step's back link leads to the one before, showing the answers saved there.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from urllib.parse import urlsplit
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,6 +16,7 @@ from plumbing.calendar import CalendarEntry, booking_uid, to_ics
 from plumbing.validation import EARLIEST_YEAR, LATEST_YEAR
 
 from ..adapters.services import ServiceError
+from ..domain.clock import SkippedTime, happens_twice, later, on_the_clock
 from . import labels
 from .web import Form, Person, Visit, Visiting, clients, offers_office_hours, office_hour_names, redirect, render
 
@@ -129,8 +130,17 @@ async def offer_slot(visitor: Person, posted: Form) -> Response:
     zone = _zone(visitor.timezone)
     if day and day < datetime.now(zone).date():
         problems["day"] = visitor._("Choose a day that has not passed yet.")
-    starts = datetime.combine(day, at, tzinfo=zone) if day and at else None
-    if starts and starts <= datetime.now(UTC) and "day" not in problems:
+    starts = None
+    if day and at:
+        try:
+            starts = on_the_clock(datetime.combine(day, at), zone)
+        except SkippedTime:
+            problems["time"] = visitor._("That time does not exist that night in your time zone: the clocks go "
+                                         "forward past it. Choose another time.")
+    if starts and happens_twice(starts):  # which of the two, the form cannot say: asked for another
+        problems["time"] = visitor._("That time happens twice that night in your time zone: the clocks go back over "
+                                     "it. Choose a time before or after the change.")
+    elif starts and starts <= datetime.now(UTC) and "day" not in problems:
         problems["time"] = visitor._("Choose a time that has not passed yet.")
     virtual = values["where"] == "online"
     location = values["location"] or None
@@ -144,7 +154,7 @@ async def offer_slot(visitor: Person, posted: Form) -> Response:
     if problems or starts is None:
         return await _slots_page(visitor, 422, values=values, problems=problems)
     body = {"host_id": str(visitor.person_id), "starts_at": starts.isoformat(),
-            "ends_at": (starts + timedelta(minutes=minutes)).isoformat(), "is_virtual": virtual,
+            "ends_at": later(starts, minutes).isoformat(), "is_virtual": virtual,
             "location": None if virtual else location, "join_url": join_url if virtual else None}
     if visitor.session and visitor.session.chapter_id:
         body["chapter_id"] = str(visitor.session.chapter_id)

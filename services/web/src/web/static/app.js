@@ -54,6 +54,33 @@
     var first = document.querySelector("[data-error-summary]") || document.querySelector("main .notice[data-focus]");
     if (first) { first.focus(); }
   });
+  // A link of that list brings its field into view below its label, or the legend of its group of choices, and
+  // focuses the field (GOV.UK's error summary does so): the browser's own jump put the field at the very top of the
+  // screen, its label, hint and error above it, out of sight when the page is enlarged. A choice among several
+  // (a radio, a checkbox) is shown under its legend; another field under its group's legend when both fit in the
+  // top half of the screen, else under its own label. Without JavaScript, site.css keeps room above a field.
+  function labelOrLegend(field) {
+    var group = field.closest("fieldset");
+    var legend = group && group.querySelector("legend");
+    if (legend) {
+      if (field.type === "radio" || field.type === "checkbox") { return legend; }
+      var box = field.getBoundingClientRect();
+      if (box.height && box.bottom - legend.getBoundingClientRect().top < window.innerHeight / 2) { return legend; }
+    }
+    var labels = field.labels;
+    return (labels && labels.length ? labels[0] : null) || field.closest("label");
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-error-summary] a[href^='#']");
+    if (!link) { return; }
+    var field = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (!field || !field.matches("input, select, textarea")) { return; }  // the browser's own jump
+    var shown = labelOrLegend(field);
+    if (!shown) { return; }
+    event.preventDefault();
+    shown.scrollIntoView();
+    field.focus({preventScroll: true});
+  });
   // A form marked data-submit-once (one that adds something each time, as a meeting logged) goes once: a second tap
   // before its answer comes would add it twice. Back at the page from the browser's history, it may go again.
   document.addEventListener("submit", function (event) {
