@@ -744,6 +744,20 @@ async def test_people_of_another_chapter_are_left_out_known_only_as_registered(
     assert [i.person_id for i in uow.invitations.items.values()] == [invited[0].person.id]
 
 
+async def test_someone_registered_at_a_stage_the_program_does_not_take_in_that_role_is_left_out_saying_so(
+        uow, register, vetted_program, chapter):
+    # Invited by the file's stage, a student registered at another was emailed an invitation to a program whose join
+    # page then left it out, with nothing saying why.
+    await register(S.MEDICAL_STUDENT_1, email="leo@example.org")
+    text = "name,email,stage\nLeo,leo@example.org,resident\nNew,new@example.org,resident\n"
+
+    rows = await console.preview_invitations(vetted_program.id, Role.MENTOR, text, uow, anyone)
+    assert problems(rows) == {2: [("stage", "registered_stage_not_eligible")], 3: []}
+    invited, already, invalid = await console.invite(vetted_program.id, Role.MENTOR, text, NOW,
+                                                     coordinator_of(chapter.id), uow, anyone)
+    assert ([i.person.email for i in invited], already, invalid) == (["new@example.org"], 0, 1)
+
+
 async def test_invitations_register_the_unknown_and_the_same_file_again_invites_nobody(
         uow, register, vetted_program, chapter):
     known = await register(S.FELLOW, email="known@example.org")

@@ -333,20 +333,24 @@ async def preview_invitations(program_id: UUID, role: Role, text: str, uow: Uow,
         authorize(program)
         rows = read_invitations(text, program, role)
         for row in (r for r in rows if r.valid):
-            person = await _invitee(row, program, uow)
+            person = await _invitee(row, program, role, uow)
             if row.valid and person is not None:
                 row.already = await _already(person.id, program, role, uow)
         return rows
 
 
-async def _invitee(row: InvitationRow, program: Program, uow: Uow) -> Person | None:
+async def _invitee(row: InvitationRow, program: Program, role: Role, uow: Uow) -> Person | None:
     """The person registered with the row's address, if any. One the program is not open to (of another chapter, or
     of none) makes the row invalid: inviting them would send them a sign-in link and name them to the inviter. Its
-    code says no more than registering the address would (`already_registered`): not who, nor which chapter."""
+    code says no more than registering the address would (`already_registered`): not who, nor which chapter. One
+    registered at a stage the program does not take in this role, whatever the file says, could not join: left out
+    too (`registered_stage_not_eligible`)."""
     assert row.email is not None
     person = await uow.people.with_email(row.email)
     if person is not None and not program.open_to(person):
         row.problems.append(Problem("email", "already_registered"))
+    elif person is not None and person.stage not in program.eligible_stages(role):
+        row.problems.append(Problem("stage", "registered_stage_not_eligible"))
     return person
 
 
@@ -387,7 +391,7 @@ async def invite(program_id: UUID, role: Role, text: str, at: datetime, caller: 
             timezone = chapter.timezone if chapter else timezone
         for row in (r for r in rows if r.valid):
             assert row.email is not None and row.name is not None
-            person = await _invitee(row, program, uow)
+            person = await _invitee(row, program, role, uow)
             if not row.valid:
                 continue
             if person is None:
