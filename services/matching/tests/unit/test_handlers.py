@@ -589,3 +589,39 @@ async def test_a_mentor_held_back_from_new_mentees_while_paused_cannot_start_a_p
     with pytest.raises(MentorNotApproved):
         await lifecycle.accept(commands.AcceptPairing(proposed.pairing_id), platform.uow(), acting_as(mentor))
     assert [p["status"] for p in platform.stored_pairings(mentee_id=mentee)] == ["proposed"]
+
+
+
+async def test_a_mentee_who_ends_a_mentorship_and_pauses_is_proposed_nobody_and_not_told_she_waits():
+    # The pause went to profiles and reached matching after the ending: she was emailed that she waited, and would have
+    # been paired with any mentor with room at that moment.
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    [pairing] = platform.events(published.PairingConfirmed, mentee_id=mentee)
+    await profiles.person(program, "mentor")  # room, were she put back
+
+    ending = commands.EndPairing(pairing.pairing_id, "schedule_conflict", pause=True)
+    await lifecycle.end(ending, platform.uow(), acting_as(mentee))
+
+    assert [e.mentor_id for e in platform.events(published.PairingEnded, mentee_id=mentee)] == [mentor]
+    assert len(platform.events(published.PairingConfirmed, mentee_id=mentee)) == 1
+    assert len(platform.events(published.MenteeWaitlisted, mentee_id=mentee)) == 0
+
+
+async def test_a_mentor_who_ends_a_mentorship_and_pauses_is_offered_no_mentee_in_the_same_step():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    [pairing] = platform.events(published.PairingConfirmed, mentee_id=mentee)
+    waiting = await profiles.person(program, "mentee")  # the place freed would go to them
+
+    ending = commands.EndPairing(pairing.pairing_id, "schedule_conflict", pause=True)
+    await lifecycle.end(ending, platform.uow(), acting_as(mentor))
+
+    assert platform.events(published.PairingEnded, mentee_id=mentee)
+    assert not platform.events(published.PairingConfirmed, mentee_id=waiting)

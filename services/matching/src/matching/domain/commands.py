@@ -43,6 +43,9 @@ class DeclinePairing:
 class EndPairing:
     pairing_id: UUID
     reason_code: EndReason
+    # The side ending it pauses in the program as it does (profiles, told by them, says so later): proposed nobody new,
+    # nor offered the place it frees, from this very step.
+    pause: bool = False
 
 
 @dataclass(frozen=True)

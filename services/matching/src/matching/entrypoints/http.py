@@ -224,7 +224,8 @@ async def end(pairing_id: UUID, body: EndIn, caller: Caller, unit: UnitOfWork) -
         command = commands.EndForProgram(pairing_id, body.reason_code, body.reason)
         ended = await stepping_in.end_for_program(command, unit, for_the_program(caller, party_too=True), caller)
         return PairingOut.of(ended)
-    return PairingOut.of(await lifecycle.end(commands.EndPairing(pairing_id, body.reason_code), unit, party(caller)))
+    ending = commands.EndPairing(pairing_id, body.reason_code, pause=body.pause)
+    return PairingOut.of(await lifecycle.end(ending, unit, party(caller)))
 
 
 @router.post("/pairings/{pairing_id}/withdraw", responses=answers(409))

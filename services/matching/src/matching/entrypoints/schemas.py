@@ -38,6 +38,10 @@ class EndIn(Strict):
                                      "resting: paused, paired with nobody new until they ask for another mentor")
     reason: Annotated[str, Text(500)] | None = Field(
         default=None, description="A coordinator's reason, in words (audited, never published)")
+    pause: bool = Field(
+        default=False, description="Of one of the pair: they pause in the program as they end it (having asked "
+                                   "profiles, whose word follows): from this step, proposed nobody new, nor offered "
+                                   "the place it frees")
 
 
 class WithdrawIn(Strict):

@@ -144,14 +144,16 @@ async def _answered(pairing: Pairing, side: Acceptor, uow: MatchingUnitOfWorkPor
 
 async def end(cmd: commands.EndPairing, uow: MatchingUnitOfWorkPort, authorize: Authorize) -> Pairing:
     return await _close(cmd.pairing_id, uow, authorize, lambda pairing, side: pairing.end(cmd.reason_code, side),
-                        lambda told, side: contract.PairingEndedV2(**told, ended_by=side, reason_code=cmd.reason_code))
+                        lambda told, side: contract.PairingEndedV2(**told, ended_by=side, reason_code=cmd.reason_code),
+                        pausing=cmd.pause)
 
 
 async def _close(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Authorize,
                  step: Callable[[Pairing, Acceptor], None],
-                 announcement: Callable[[dict, Role], IntegrationEvent], answering: bool = False) -> Pairing:
-    """Decline (`answering` a proposal or a request) or end a pairing by one of its sides; the mentee goes back to
-    matching (or rests, their goals met) and room is offered again."""
+                 announcement: Callable[[dict, Role], IntegrationEvent], answering: bool = False,
+                 pausing: bool = False) -> Pairing:
+    """Decline (`answering` a proposal or a request) or end a pairing by one of its sides, `pausing` them in it; the
+    mentee goes back to matching (or rests, their goals met) and room is offered again."""
     async with uow:
         pairing, program, actor = await load(pairing_id, uow, authorize)
         acting = _side(pairing, actor)
@@ -159,6 +161,8 @@ async def _close(pairing_id: UUID, uow: MatchingUnitOfWorkPort, authorize: Autho
         step(pairing, acting)
         if answering and acting != "program":
             await _answered(pairing, acting, uow)
+        if pausing and acting != "program" and (own := pairing.enrollment_of(side)) is not None:
+            await uow.people.hold_back(own)
         uow.emit(announcement(facts(pairing), side))
         await uow.pairings.save(pairing)
         # Before the room is offered (as this transaction commits): no window in which the reported, or a mentee
