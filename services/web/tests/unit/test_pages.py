@@ -3430,7 +3430,8 @@ async def test_the_end_form_chooses_no_reason_for_you_and_refuses_none_chosen_ne
     # the back of the line.
     ("mentee", "If you met your goals, no mentor is proposed to you until you ask for another on your home page. If "
                "your mentor stopped answering, or for a problem of their conduct, you keep your place on the "
-               "waitlist; for a reason of your own, you wait behind those already waiting, unless you also pause."),
+               "waitlist; for a reason of your own, you wait behind those already waiting. If you also pause, "
+               "nobody is proposed to you until you say you are ready again."),
     ("mentor", "If you met your goals, your mentee is not paired again until they ask for another mentor; for any "
                "other reason but conduct, they can be paired again at once. The place it frees may be offered to "
                "another mentee at once: to take nobody new for now, also pause.")])
@@ -3913,6 +3914,9 @@ async def test_a_mentor_ending_a_mentorship_who_also_pauses_is_paused_before_it_
     assert ended.status_code == 303 and ended.headers["location"].endswith("?done=ended_paused")
     acted = [(r.method, r.url.path) for r in services.sent if r.method in ("PATCH", "POST")]
     assert acted == [("PATCH", f"/v1/enrollments/{mine['id']}"), ("POST", f"/v1/pairings/{PAIRING}/end")]
+    # Matching, told by profiles a moment later, is told with the ending too: nobody is offered the place meanwhile.
+    [ending] = [r for r in services.sent if r.method == "POST"]
+    assert json.loads(ending.content) == {"reason_code": "schedule_conflict", "pause": True}
 
 
 async def test_what_a_mentee_hopes_for_is_hinted_to_be_read_by_a_proposed_mentor_before_they_accept():
@@ -4088,3 +4092,102 @@ async def test_a_mentee_ending_a_mentorship_where_mentees_choose_is_offered_no_p
     assert ended.headers["location"] == f"/mentorships/{PAIRING}?done=ended_choosing"
     assert "This mentorship has ended. You can choose another mentor in this program." in text_of(after.text)
     assert f'<a href="/programs/{PROGRAM}/suggestions">Choose another mentor</a>' in after.text
+
+
+# --- a conference's sessions, as a person finds them ---------------------------------------------------------------
+
+async def test_a_session_whose_conference_cannot_be_read_is_shown_without_its_conferences_link():
+    # Events answers 404 (or 403) for the conference: the session's page failed with "Something went wrong".
+    session_id, conference_id = str(uuid4()), str(uuid4())
+    services, event = an_event(kind="conference_session", title="Applying while LGBTQ+", parent_event_id=conference_id)
+    services.answers[f"GET /v1/events/{session_id}"] = {**event, "id": session_id}
+    services.answers[f"GET /v1/events/{conference_id}"] = httpx.Response(
+        404, json={"error": {"code": "not_found", "message": "not found"}})
+    async with browser(services, ME) as page:
+        shown = await page.get(f"/events/{session_id}")
+    assert shown.status_code == 200
+    assert "Applying while LGBTQ+" in shown.text and "A session of" not in shown.text
+    assert f'href="/events/{conference_id}"' not in shown.text
+
+
+async def test_a_conferences_sessions_say_where_i_have_a_seat_and_where_i_wait_without_another_call():
+    seat, wait, neither = (str(uuid4()) for _ in range(3))
+    services, conference = an_event(kind="conference", title="National conference")
+    sessions = [{**conference, "id": seat, "kind": "conference_session", "title": "Keynote", "parent_event_id": EVENT},
+                {**conference, "id": wait, "kind": "conference_session", "title": "Panel", "parent_event_id": EVENT},
+                {**conference, "id": neither, "kind": "conference_session", "title": "Mixer",
+                 "parent_event_id": EVENT}]
+    services.answers["GET /v1/events"] = sessions
+    services.answers["GET /v1/registrations/mine"] = [
+        {"id": str(uuid4()), "scheduled_event_id": event_id, "person_id": ME, "status": status, "attended": None,
+         "created_at": None, "event": sessions[0], "waitlist_position": 2 if status == "waitlisted" else None}
+        for event_id, status in ((seat, "confirmed"), (wait, "waitlisted"), (neither, "cancelled"))]
+    async with browser(services, ME) as page:
+        shown = (await page.get(f"/events/{EVENT}")).text
+    listed = [text_of(item) for item in re.findall(r"<li>(.*?)</li>", shown.split("<h2>Its sessions</h2>")[1], re.S)]
+    assert listed[0].startswith("Keynote") and listed[0].endswith("You have a seat"), listed
+    assert listed[1].startswith("Panel") and listed[1].endswith("You are on the waitlist"), listed
+    assert "You have a seat" not in listed[2] and "waitlist" not in listed[2], listed
+    assert len([r for r in services.sent if r.url.path == "/v1/registrations/mine"]) == 1
+
+
+@pytest.mark.parametrize(("language", "said"), [("en", "This session's conference is not open yet."),
+                                                 ("es", "El congreso de esta sesión aún no está abierto.")],
+                         ids=["en", "es"])
+async def test_registering_for_a_session_whose_conference_is_not_open_says_so(language, said):
+    services, _ = an_event(kind="conference_session", parent_event_id=None)
+    services.answers[f"POST /v1/events/{EVENT}/registrations"] = httpx.Response(409, json={"error": {
+        "code": "conference_not_published", "message": "this session's conference is not open for registration",
+        "field": "scheduled_event_id"}})
+    async with browser(services, ME, language=language) as page:
+        refused = await page.post(f"/events/{EVENT}/register", data={"csrf": CSRF})
+    assert refused.status_code == 422 and said in html.unescape(text_of(refused.text))
+
+
+# --- my data, downloaded: the names and words I saw next to the ids and codes ---------------------------------------
+
+def my_data_with_a_mentorship(partner_identity: dict | None = None) -> Services:
+    chapter = str(uuid4())
+    person = {**PERSON, "stage": "medical_student_2", "chapter_id": chapter, "specialties": ["emergency_medicine"],
+              "languages": ["es"], "modalities": ["virtual"]}
+    enrollment = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentee", "goals": "", "active": True,
+                  "preferred_mentor_stages": ["resident"], "mentee_stages_welcome": [], "capacity": 1}
+    pairing = a_pairing_of_mine("active", reason_codes=["specialty_overlap"])
+    partner = {"id": MENTOR, "display_name": "Dr Rivera", "email": "rivera@example.org", "stage": "resident",
+               "pronouns": None, "bio": None, "timezone": "America/Chicago", "identity": partner_identity or {}}
+    return Services({**my_data(), f"GET /v1/people/{ME}": person, f"GET /v1/people/{ME}/enrollments": [enrollment],
+                     f"GET /v1/people/{ME}/pairings": [pairing], f"GET /v1/people/{ME}/partners": [partner],
+                     "GET /v1/chapters": [{"id": chapter, "name": "Chicago chapter"}],
+                     "GET /v1/programs": [{"id": PROGRAM, "name": "Premed circle"}]})
+
+
+async def test_my_data_download_names_next_to_each_id_the_program_chapter_and_partner_i_was_shown():
+    services = my_data_with_a_mentorship(partner_identity={"first_generation": "Yes"})
+    async with browser(services, ME) as page:
+        downloaded = (await page.get("/my-data/download")).json()
+    assert downloaded["profile"]["chapter_id"] and downloaded["profile"]["chapter_name"] == "Chicago chapter"
+    [enrollment] = downloaded["enrollments"]
+    assert enrollment["program_id"] == PROGRAM and enrollment["program_name"] == "Premed circle"
+    [mentorship] = downloaded["mentorships"]
+    assert mentorship["program_id"] == PROGRAM and mentorship["program_name"] == "Premed circle"
+    assert mentorship["mentor_id"] == MENTOR and mentorship["mentor_name"] == "Dr Rivera"
+    assert mentorship["mentee_id"] == ME and mentorship["mentee_name"] == "Ana"
+    # Only the name the partner page showed: never the partner's answers about who they are, nor their address.
+    assert "first_generation" not in json.dumps(downloaded) and "rivera@example.org" not in json.dumps(downloaded)
+
+
+@pytest.mark.parametrize(("language", "stage", "reason", "specialty", "status"), [
+    ("en", "Medical student, year 2", "you share an interest in the same specialty", "Emergency medicine", "Active"),
+    ("es", "Estudiante de medicina de segundo año", "les interesa la misma especialidad", None, "Activa")],
+    ids=["en", "es"])
+async def test_my_data_download_words_each_code_in_my_language_keeping_the_code(language, stage, reason, specialty,
+                                                                                status):
+    async with browser(my_data_with_a_mentorship(), ME, language=language) as page:
+        downloaded = (await page.get("/my-data/download")).json()
+    profile, [mentorship] = downloaded["profile"], downloaded["mentorships"]
+    assert profile["stage"] == "medical_student_2" and profile["stage_words"] == stage
+    assert profile["specialties"] == ["emergency_medicine"] and len(profile["specialties_words"]) == 1
+    if specialty:
+        assert profile["specialties_words"] == [specialty]
+    assert mentorship["reason_codes"] == ["specialty_overlap"] and mentorship["reason_words"] == [reason]
+    assert mentorship["status"] == "active" and mentorship["status_words"] == status

@@ -135,6 +135,14 @@ class Desk:
     def redirect(self, to: str) -> Response:
         return redirect(self.visitor, to)
 
+    def not_theirs(self) -> HTMLResponse:
+        """A chapter's thing the staff member does not coordinate: not found, to a page opened (never a hint that it
+        exists); to a button pressed on a page that showed it, that they no longer coordinate its chapter (a role
+        taken back since the page opened)."""
+        if self.request.method != "POST":
+            return self.render("console/not_found.html", 404)
+        return self.render("console/no_longer_staff.html", 403, of_this_chapter=True)
+
     async def names(self, ids) -> dict[str, str]:
         return await self.api.names(self.staff, ids)
 
@@ -184,12 +192,21 @@ Console = Annotated[Desk, Depends(desk)]
 def not_found(visitor_or_desk: Visit | Desk) -> HTMLResponse:
     if isinstance(visitor_or_desk, Desk):
         return visitor_or_desk.render("console/not_found.html", 404)
-    visitor = visitor_or_desk
-    html = renderer(visitor.request).render(visitor.language, "console/not_found.html", {
+    return _without_console(visitor_or_desk, "console/not_found.html", 404)
+
+
+def no_longer_staff(visitor: Visit) -> HTMLResponse:
+    """A button pressed on a console page by someone profiles no longer calls staff: the page was open when their
+    role was taken back (no console page is shown to anyone else), so that is what they are told, with a link home."""
+    return _without_console(visitor, "console/no_longer_staff.html", 403)
+
+
+def _without_console(visitor: Visit, template: str, status: int) -> HTMLResponse:
+    html = renderer(visitor.request).render(visitor.language, template, {
         "lang": visitor.language, "csrf": visitor.csrf, "session": visitor.session, "tz": visitor.timezone,
         "path": visitor.request.url.path, "labels": participant_labels, "signed_in": visitor.session is not None,
         "htmx": False, "staff": None})
-    return set_cookies(HTMLResponse(html, status_code=404), visitor)
+    return set_cookies(HTMLResponse(html, status_code=status), visitor)
 
 
 class ConsoleRoute(APIRoute):
@@ -203,6 +220,8 @@ class ConsoleRoute(APIRoute):
             try:
                 return await handler(request)
             except NotStaff:
+                if request.method == "POST":
+                    return no_longer_staff(request.state.console_visit)
                 return not_found(request.state.console_visit)
             except ServiceError as error:
                 if error.status in (403, 404) and getattr(request.state, "console_visit", None) is not None:

@@ -211,12 +211,24 @@ def _event_refusal(desk: Desk, error: ServiceError, values: dict, event: dict | 
                               "registration first.",
                               "%(num)s people already have a seat: keep at least %(num)s seats, or cancel some "
                               "registrations first.", int(taken[1]))
+    if error.code == "sessions_outside_conference":
+        return field, _sessions_outside(desk, error)
     if error.code == "invalid":
         message = (error.message or "").lower()
         for named, begins, words in labels.EVENT_INVALID:
             if named == error.field and message.startswith(begins):
                 return field, desk._(words)
     return field, _refusal_words(desk, error, event)
+
+
+def _sessions_outside(desk: Desk, error: ServiceError) -> str:
+    """Events' refusal to move a conference so that some of its sessions fall outside it, naming them: by the titles
+    its message quotes (it words the rule in English, for developers), else without."""
+    listed = (error.message or "").partition(": ")[2].partition(". Move")[0]
+    titles = re.findall(r'"(.*?)"(?:, |$)', listed)
+    if not titles:
+        return desk._(labels.SESSIONS_OUTSIDE_UNNAMED)
+    return desk._(labels.SESSIONS_OUTSIDE, titles=", ".join(f"«{title}»" for title in titles))
 
 
 def _refusal_words(desk: Desk, error: ServiceError, event: dict | None) -> str:
@@ -374,7 +386,7 @@ async def edit_event(event_id: UUID, desk: Console) -> Response:
 async def save_event(event_id: UUID, desk: Console, posted: Form) -> Response:
     event = await _event_to_edit(desk, event_id)
     if event is None:
-        return desk.render("console/not_found.html", 404)
+        return desk.not_theirs()
     values, body, problems = _event_form(posted, desk, zones_with(event), event)
     if not problems:
         try:
@@ -465,10 +477,21 @@ async def _sessions(desk: Desk, conference: dict) -> list[dict]:
     return sorted((e for states in found for e in states), key=lambda e: e["starts_at"])
 
 
+async def _seats_of(desk: Desk, sessions: list[dict]) -> dict[str, dict[str, int]]:
+    """Seats taken and people waiting, by session, of those published (events lists no counts: a roster each, asked
+    at once)."""
+    published = [s for s in sessions if s["state"] == "published"]
+    rosters = await asyncio.gather(*(_roster(desk, s["id"]) for s in published))
+    return {s["id"]: {"taken": sum(r["status"] == "confirmed" for r in roster),
+                      "waiting": sum(r["status"] == "waitlisted" for r in roster)}
+            for s, roster in zip(published, rosters, strict=True)}
+
+
 async def _event_page(desk: Desk, event_id: UUID, status: int = 200, **context: Any) -> Response:
     event, roster, entries = await _event_and_roster(desk, event_id)
     if event["kind"] == "conference":
         context["sessions"] = await _sessions(desk, event)
+        context["session_seats"] = await _seats_of(desk, context["sessions"])
     elif event.get("parent_event_id"):
         context["conference"] = await desk.api.call("events", "GET", f"/v1/events/{event['parent_event_id']}",
                                                     desk.staff)
@@ -493,7 +516,7 @@ async def close_registration(event_id: UUID, desk: Console, posted: Form) -> Res
     """Registration closes now (its deadline becomes this moment): the room is full enough, the list is printed.
     Those registered keep their places; moving the deadline on again reopens it (Edit)."""
     if await _event_to_edit(desk, event_id) is None:
-        return desk.render("console/not_found.html", 404)
+        return desk.not_theirs()
     try:
         await desk.api.call("events", "PATCH", f"/v1/events/{event_id}", desk.staff,
                             json={"registration_deadline": datetime.now(UTC).isoformat()})
@@ -585,14 +608,48 @@ async def send_message(event_id: UUID, desk: Console, posted: Form) -> Response:
     return desk.redirect(f"/console/events/{event_id}/message?done=message_sent")
 
 
-@router.get("/events/{event_id}/cancel")
-async def cancel_event_page(event_id: UUID, desk: Console) -> Response:
-    """Cancelling cannot be undone and emails every registrant: what it will do is said first (the POST does it)."""
+async def _cancelled_with(desk: Desk, conference: dict) -> list[dict]:
+    """The sessions events cancels with a conference: those published and not over yet, by start, each with those
+    registered (a seat or a place on the waitlist: each is emailed), from one list call and a roster each."""
+    if conference["kind"] != "conference":
+        return []
+    params = {"parent_event_id": conference["id"], "status": "published", "ends_after": datetime.now(UTC).isoformat(),
+              "limit": 100, "chapter_id": conference.get("chapter_id"),
+              "national": None if conference.get("chapter_id") else True}
+    sessions = await desk.api.call("events", "GET", "/v1/events", desk.staff, params=params)
+    rosters = await asyncio.gather(*(_roster(desk, s["id"]) for s in sessions))
+    return [{**s, "registered": {r["person_id"] for r in roster if r["status"] in ("confirmed", "waitlisted")}}
+            for s, roster in zip(sessions, rosters, strict=True)]
+
+
+async def _roster(desk: Desk, event_id: str) -> list[dict]:
+    """An event's registrations, or none when events shows them no more (another chapter's since, gone)."""
+    try:
+        roster = await desk.api.call("events", "GET", f"/v1/events/{event_id}/registrations", desk.staff)
+    except ServiceError as error:
+        if error.status not in (403, 404):
+            raise
+        return []
+    return roster.get("registrations", []) if isinstance(roster, dict) else roster
+
+
+async def _cancel_question(desk: Desk, event_id: UUID, status: int = 200, **context: Any) -> Response:
+    """What cancelling will do, said before it is done: who is emailed, and a conference's sessions cancelled with
+    it (each emails those registered for it)."""
     event, _, entries = await _event_and_roster(desk, event_id)
     if event["state"] != "published":  # events cancels a published event only
         return desk.redirect(f"/console/events/{event_id}")
     seated, waiting = _seated_and_waiting(entries)
-    return desk.render("console/event_cancel.html", event=event, seated=len(seated), waiting=len(waiting))
+    sessions = await _cancelled_with(desk, event)
+    return desk.render("console/event_cancel.html", status, event=event, seated=len(seated), waiting=len(waiting),
+                       sessions=sessions, emailed_in_sessions=len(set().union(*(s["registered"] for s in sessions))),
+                       **context)
+
+
+@router.get("/events/{event_id}/cancel")
+async def cancel_event_page(event_id: UUID, desk: Console) -> Response:
+    """Cancelling cannot be undone and emails every registrant: what it will do is said first (the POST does it)."""
+    return await _cancel_question(desk, event_id)
 
 
 def _ends_later(event: dict) -> tuple[bool, bool]:
@@ -651,10 +708,7 @@ async def publish_or_cancel(event_id: UUID, action: str, desk: Console, posted: 
 
     async def asked_again(problem: str) -> Response:
         """The question before cancelling, the message kept and what is wrong with it said next to it."""
-        event, _, entries = await _event_and_roster(desk, event_id)
-        seated, waiting = _seated_and_waiting(entries)
-        return desk.render("console/event_cancel.html", 422, event=event, seated=len(seated), waiting=len(waiting),
-                           values={"note": note}, problems={"note": problem})
+        return await _cancel_question(desk, event_id, 422, values={"note": note}, problems={"note": problem})
 
     body = None
     if action == "cancel":
@@ -669,6 +723,8 @@ async def publish_or_cancel(event_id: UUID, action: str, desk: Console, posted: 
             raise
         if error.field == "note":
             return await asked_again(desk.error_words(error))
+        if action == "publish" and error.code == "conference_not_published":
+            return await _event_page(desk, event_id, 422, publish_error=desk.error_words(error))
         return await _event_page(desk, event_id, 422, error=await _refusal(desk, error, event_id))
     done = {"publish": "event_published", "cancel": "event_cancelled", "complete": "event_completed"}[action]
     return desk.redirect(f"/console/events/{event_id}?done={done}")

@@ -442,6 +442,10 @@ NOT_ARRIVED = {
 
 ERRORS = {
     "not_found": C_("There is nothing here, or it is not in your chapters."),
+    # A session published before its conference (events publishes it once its conference is).
+    "conference_not_published": C_("Publish the conference first: its sessions are shown with it."),
+    "sessions_outside_conference": C_("Some of its sessions would fall outside the conference: move them within its "
+                                      "new times first, or cancel them."),
     "forbidden": C_("This is not in your chapters."),
     "mentor_full": C_("This mentor has no room for another mentee. To pair them all the same, give a reason to "
                       "override."),
@@ -522,6 +526,10 @@ END_BEFORE_START = C_("The end is before the start: choose an end after it.")
 REGISTRATION_AFTER_START = C_("Registration closes after the start: choose a time before the event starts.")
 NO_PLACE = C_("Give the place, or tick 'Online' for an event held online.")
 LINK_NOT_ONLINE = C_("Only an online event has a link to join: tick 'Online', or leave the link empty.")
+# A conference moved so that some of its sessions (not cancelled) would fall outside it: `titles`, those events names.
+SESSIONS_OUTSIDE = C_("These sessions would fall outside the conference: %(titles)s. Move them within its new times "
+                      "first, or cancel them.")
+SESSIONS_OUTSIDE_UNNAMED = ERRORS["sessions_outside_conference"]
 # What events means when it refuses an event's form as `invalid`: the field it names, and how its message begins
 # (events words each rule once, in English, for developers), in the coordinator's words.
 EVENT_INVALID = (

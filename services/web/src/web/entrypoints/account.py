@@ -948,9 +948,76 @@ async def my_data(visitor: Person, done: str | None = None) -> Response:
                             confirm_next=_back_to_the_question("/my-data"))
 
 
+async def _named(visitor: Visit, data: dict[str, Any]) -> dict[str, Any]:
+    """The download's data with, next to each id, the name the person was shown (their chapter and programs, the
+    partner a mentorship's page names while it is on: their display name alone) and next to each code its words in
+    the person's language, the ids and codes kept as they are. Names are secondary: one that cannot be read is left
+    out, not the download."""
+    api, who, _ = clients(visitor.request), visitor.who, visitor._
+    me = data["profile"]
+    program_ids = {e["program_id"] for e in data["enrollments"]} | {m["program_id"] for m in data["mentorships"]}
+    live = any(m.get("status") in LIVE_PAIRINGS for m in data["mentorships"])
+    chapters, programs, partners = await asyncio.gather(
+        unless_refused(api.chapters(who)) if me.get("chapter_id") else _nothing(),
+        unless_refused(api.programs(who, program_ids)) if program_ids else _nothing(),
+        unless_refused(api.partners(who, visitor.person_id)) if live else _nothing())
+    chapter_names = {c["id"]: c["name"] for c in chapters or []}
+    program_names = {p["id"]: p["name"] for p in programs or []}
+    # Only the display name a partner's page showed: never their answers about who they are, nor their address.
+    partner_names = {p["id"]: p["display_name"] for p in partners or []}
+
+    def name(m: dict, side: str) -> str | None:
+        """Whoever is on `side`: the person themself, or their partner while the mentorship is on (one over names
+        nobody, as its page does)."""
+        if m.get(side) == me.get("id"):
+            return me.get("display_name")
+        return partner_names.get(m.get(side)) if m.get("status") in LIVE_PAIRINGS else None
+
+    def words(table: dict[str, str], code: Any) -> Any:
+        return _(table[code]) if isinstance(code, str) and code in table else code
+
+    def each(table: dict[str, str], codes: Any) -> list:
+        return [words(table, code) for code in codes or []]
+
+    profile = {**me, "chapter_name": chapter_names.get(me.get("chapter_id")),
+               "stage_words": words(labels.STAGES, me.get("stage")),
+               "specialties_words": each(labels.SPECIALTIES, me.get("specialties")),
+               "support_areas_words": each(labels.SUPPORT, me.get("support_areas")),
+               "languages_words": each(labels.LANGUAGES, me.get("languages")),
+               "modalities_words": each(labels.MODALITIES, me.get("modalities")),
+               "preferred_language_words": words(labels.LANGUAGES, me.get("preferred_language")),
+               "pronouns_visibility_words": words(labels.PRONOUN_VISIBILITIES, me.get("pronouns_visibility"))}
+    enrollments = [{**e, "program_name": program_names.get(e["program_id"]),
+                    "role_words": words(labels.ENROLLED_AS, e.get("role")),
+                    "mentee_stages_welcome_words": each(labels.STAGES, e.get("mentee_stages_welcome")),
+                    "preferred_mentor_stages_words": each(labels.STAGES, e.get("preferred_mentor_stages"))}
+                   for e in data["enrollments"]]
+    mentorships = [{**m, "program_name": program_names.get(m["program_id"]),
+                    "mentee_name": name(m, "mentee_id"), "mentor_name": name(m, "mentor_id"),
+                    "status_words": words(labels.PAIRING_STATUS, m.get("status")),
+                    # As its page words them, to the side the person is on.
+                    "reason_words": each(labels.MENTOR_REASONS if m.get("mentor_id") == me.get("id")
+                                         else labels.REASONS, m.get("reason_codes"))}
+                   for m in data["mentorships"]]
+    identity = data["identity"] or {}
+    identity = {**identity,
+                "attributes": {name: {**a, "question": words(labels.IDENTITY, name)}
+                               for name, a in (identity.get("attributes") or {}).items()},
+                "requests": [{**r, "attribute_words": words(labels.IDENTITY, r.get("attribute"))}
+                             for r in identity.get("requests") or []]}
+    registrations = [{**r, "status_words": words(labels.REGISTRATION_STATUS, r.get("status"))}
+                     for r in data["event_registrations"]]
+    return {**data, "profile": profile, "identity": identity, "enrollments": enrollments,
+            "mentorships": mentorships, "event_registrations": registrations}
+
+
+# Pairings whose partner profiles still shows (their partner view), by name.
+LIVE_PAIRINGS = ("proposed", "requested", "active")
+
+
 @router.get("/my-data/download")
 async def download_my_data(visitor: Person) -> Response:
-    data = {"exported_at": datetime.now(UTC).isoformat(), **await _everything(visitor)}
+    data = {"exported_at": datetime.now(UTC).isoformat(), **await _named(visitor, await _everything(visitor))}
     return Response(json.dumps(data, indent=2, ensure_ascii=False), media_type="application/json",
                     headers={"Content-Disposition": 'attachment; filename="my-mentorship-data.json"'})
 

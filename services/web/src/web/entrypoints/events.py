@@ -135,8 +135,10 @@ async def _event_page(visitor: Visit, event_id: UUID, status: int = 200, **conte
     template = "_event_actions.html" if htmx(visitor.request) else "event.html"
     if template == "event.html" and event["kind"] == "conference":
         context["sessions"] = await api.sessions_of(visitor.who, event_id)
+        # Where the person has a seat or waits, said by each session: from the registrations read above.
+        context["mine"] = {held: r for held, r in mine.items() if r["status"] in ("confirmed", "waitlisted")}
     elif template == "event.html" and event.get("parent_event_id"):
-        context["conference"] = await api.event(visitor.who, UUID(event["parent_event_id"]))
+        context["conference"] = await _conference_of(visitor, event)
     chapter = await chapter_of(visitor, event.get("chapter_id"))
     context["organizers"] = (chapter or {}).get("contact_email")
     now = datetime.now(UTC)
@@ -153,6 +155,17 @@ async def _event_page(visitor: Visit, event_id: UUID, status: int = 200, **conte
                   started=started, ended=ended, removed=removed, registration_closed=closed,
                   here=f"/events/{event_id}", chapter=chapter,
                   another_chapters=another_chapters, **context)
+
+
+async def _conference_of(visitor: Visit, session: dict) -> dict | None:
+    """The session's conference, to link to; None when events shows it not (another chapter's, or gone): the
+    session's page is shown without the link."""
+    try:
+        return await clients(visitor.request).event(visitor.who, UUID(session["parent_event_id"]))
+    except ServiceError as error:
+        if error.status not in (403, 404):
+            raise
+        return None
 
 
 @router.get("/events/{event_id}")

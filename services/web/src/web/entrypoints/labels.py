@@ -183,6 +183,9 @@ END_REASONS = {
     "other": N_("Another reason"),
 }
 
+# A program's role, as the data page says one joined it.
+ENROLLED_AS = {"mentor": N_("A mentor"), "mentee": N_("A mentee")}
+
 REGISTRATION_STATUS = {
     "confirmed": N_("You have a seat"),
     "waitlisted": N_("You are on the waitlist"),
@@ -232,6 +235,8 @@ ERRORS = {
                                     "must. Ask your chapter's coordinator to change that first."),
     "already_enrolled": N_("You are already enrolled in this program."),
     "registration_closed": N_("Registration for this event has closed."),
+    # A session whose conference is not published (a draft still, or called off): events takes no registration.
+    "conference_not_published": N_("This session's conference is not open yet."),
     "already_checked_in": N_("You are checked in: your seat is kept, and it cannot be cancelled now."),
     "not_in_audience": N_("This event is not open to people at your stage of training."),
     "stage_not_yet_known": N_("Your profile is still on its way to this part of the platform. Try again in a "

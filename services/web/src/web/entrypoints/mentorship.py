@@ -625,13 +625,15 @@ async def end(pairing_id: UUID, visitor: Person, posted: Form) -> Response:
             if mentee:
                 return "ended_mentee_paused" if paused else "ended_mentee_not_paused"
             return "ended_paused" if paused else "ended_not_paused"
-    return await _act(visitor, pairing_id, "end", {"reason_code": reason}, "ended", None, then)
+    # Paused in profiles, so in matching too in the very step that ends it (profiles' word reaches it later).
+    ending = {"reason_code": reason, **({"pause": True} if paused else {})}
+    return await _act(visitor, pairing_id, "end", ending, "ended", None, then)
 
 
 async def _pause_before_ending(visitor: Visit, pairing_id: UUID) -> bool:
-    """One ending a mentorship who also pauses is paused first (matching acts on the ending at once): a mentor, so
-    that the place it frees is not offered to the next mentee waiting; a mentee, so that they are not put back on the
-    waitlist and proposed a new mentor."""
+    """One ending a mentorship who also pauses is paused in profiles first, then says so to matching as they end it
+    (`pause`): a mentor, so that the place it frees is not offered to the next mentee waiting; a mentee, so that they
+    are not put back on the waitlist and proposed a new mentor."""
     try:
         pairing = await clients(visitor.request).pairing(visitor.who, pairing_id)
     except ServiceError:
