@@ -26,6 +26,7 @@ from profiles.domain.console import (
     LastAdministrator,
     StaffRoles,
     read_invitations,
+    stage_written,
 )
 from profiles.domain.model import MembersPublicFixed, Suspension
 from profiles.entrypoints import console as console_http
@@ -673,6 +674,21 @@ async def test_a_withdrawn_enrollment_stays_unpaused_and_an_unknown_one_is_no_er
 
 def problems(rows):
     return {row.line: [(p.field, p.code) for p in row.problems] for row in rows}
+
+
+@pytest.mark.parametrize(("written", "stage"), [
+    ("Undergrad", S.UNDERGRADUATE), ("Post-bacc", S.POST_BACCALAUREATE), ("post bac", S.POST_BACCALAUREATE),
+    ("MS2", S.MEDICAL_STUDENT_2), ("MS 3", S.MEDICAL_STUDENT_3), ("M4", S.MEDICAL_STUDENT_4),
+    ("PGY-1", S.RESIDENT), ("High school", S.HIGH_SCHOOL), ("Medical Student 1", S.MEDICAL_STUDENT_1),
+    ("Pre-med", None), ("astronaut", None)])
+def test_a_files_stage_is_read_as_advisors_spreadsheets_write_it_never_guessed(written, stage):
+    # "Undergrad", "Post-bacc" and "MS2" were each refused as a stage we do not know; "Pre-med" is any of several.
+    assert stage_written(written) == stage
+
+
+async def test_a_row_of_an_abbreviated_stage_is_invited_at_that_stage(vetted_program):
+    [row] = read_invitations("name,email,stage\nDi,di@example.org,MS 3\n", vetted_program, Role.MENTEE)
+    assert (row.valid, row.training_stage) == (True, S.MEDICAL_STUDENT_3)
 
 
 async def test_each_bad_row_of_a_file_names_what_is_wrong(vetted_program):

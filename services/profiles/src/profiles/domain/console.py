@@ -171,6 +171,32 @@ def _read(reader: Iterator[list[str]], program: Program, role: Role) -> list[Inv
     return rows
 
 
+# How advisors' and schools' spreadsheets write stages, besides the platform's own words.
+_STAGE_ABBREVIATIONS = {
+    "hs": TrainingStage.HIGH_SCHOOL, "highschool": TrainingStage.HIGH_SCHOOL,
+    "high_school_student": TrainingStage.HIGH_SCHOOL,
+    "undergrad": TrainingStage.UNDERGRADUATE, "undergraduate_student": TrainingStage.UNDERGRADUATE,
+    "post_bacc": TrainingStage.POST_BACCALAUREATE, "postbacc": TrainingStage.POST_BACCALAUREATE,
+    "post_bac": TrainingStage.POST_BACCALAUREATE, "postbac": TrainingStage.POST_BACCALAUREATE,
+    **{f"{prefix}{year}": TrainingStage(f"medical_student_{year}")
+       for prefix in ("ms", "ms_", "m", "m_", "med_student_", "medical_student_year_") for year in range(1, 5)},
+    **{f"pgy{year}": TrainingStage.RESIDENT for year in range(1, 8)},
+    **{f"pgy_{year}": TrainingStage.RESIDENT for year in range(1, 8)},
+    "intern": TrainingStage.RESIDENT, "attending_physician": TrainingStage.ATTENDING,
+}
+
+
+def stage_written(written: str) -> TrainingStage | None:
+    """The stage a cell names, in the platform's words ("post_baccalaureate") or an abbreviation ("Post-bacc", "MS2",
+    "PGY-1"), whatever its case, spaces and hyphens; None for one it does not name (left for the inviter to fix: a
+    guess would enroll someone at a stage they are not)."""
+    key = "_".join("".join(c if c.isalnum() else " " for c in written.lower()).split())
+    try:
+        return TrainingStage(key)
+    except ValueError:
+        return _STAGE_ABBREVIATIONS.get(key)
+
+
 def _check(row: InvitationRow, program: Program, role: Role, seen: set[str]) -> None:
     for name, value, length in (("name", row.name, NAME_LENGTH), ("email", row.email, EMAIL_LENGTH),
                                 ("stage", row.stage, 100)):
@@ -190,9 +216,8 @@ def _check(row: InvitationRow, program: Program, role: Role, seen: set[str]) -> 
                 row.problems.append(Problem("email", "duplicate_in_file"))
             seen.add(row.email.lower())
     if row.stage is not None and not any(p.field == "stage" for p in row.problems):
-        try:
-            stage = TrainingStage(row.stage.lower())
-        except ValueError:
+        stage = stage_written(row.stage)
+        if stage is None:
             row.problems.append(Problem("stage", "unknown_stage"))
         else:
             row.stage = stage.value
