@@ -513,6 +513,10 @@ class Services:
                 problems.append({"field": "stage", "code": "unknown_stage"})
             if values.get("language") and values["language"] not in ("en", "es"):
                 problems.append({"field": "language", "code": "unknown_language"})
+            # As profiles: someone registered at a stage the program does not take in this role could not join.
+            registered = next((p for p in self.people.values() if p["email"] == values.get("email")), None)
+            if not problems and registered and registered["stage"] not in program[f"{c.body['role']}_stages"]:
+                problems.append({"field": "stage", "code": "registered_stage_not_eligible"})
             seen.add(values.get("email", ""))
             key = (values.get("email", ""), program["id"], c.body["role"])
             rows.append({"line": number, "name": values.get("name"), "email": values.get("email"),

@@ -4191,3 +4191,44 @@ async def test_my_data_download_words_each_code_in_my_language_keeping_the_code(
         assert profile["specialties_words"] == [specialty]
     assert mentorship["reason_codes"] == ["specialty_overlap"] and mentorship["reason_words"] == [reason]
     assert mentorship["status"] == "active" and mentorship["status_words"] == status
+
+
+@pytest.mark.parametrize("language, said", [
+    ("en", "Status Ended Began June 1, 2025 Ended March 3, 2026"),
+    ("es", "Estado Terminada Comenzó 1 de junio de 2025 Terminó 3 de marzo de 2026")])
+async def test_the_page_of_a_mentorship_over_says_the_day_it_ended_which_matching_gives_in_the_persons_pairings(
+        language, said):
+    # "Status Ended", "Began …", and no end: matching says when it closed in the person's pairings, not its detail.
+    ended = a_pairing_of_mine("ended", confirmed_at="2025-06-01T15:00:00+00:00", my_feedback=None)
+    services = its_page(ended, **{f"GET /v1/people/{ME}/pairings": [
+        {**ended, "closed_at": "2026-03-03T15:00:00+00:00"},
+        {**ended, "id": str(uuid4()), "closed_at": "2025-01-01T15:00:00+00:00"}]})
+    async with browser(services, ME, language=language) as page:
+        shown = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
+    assert said in shown
+
+
+async def test_the_page_of_a_mentorship_over_still_shows_when_its_end_cannot_be_asked():
+    ended = a_pairing_of_mine("ended", confirmed_at="2025-06-01T15:00:00+00:00", my_feedback=None)
+    async with browser(its_page(ended), ME) as page:  # the person's pairings are not answered
+        shown = await page.get(f"/mentorships/{PAIRING}")
+    assert shown.status_code == 200 and "Status Ended Began June 1, 2025 " in text_of(shown.text)
+
+
+async def test_a_mentee_ready_for_a_mentor_again_is_told_their_place_in_line_comes_in_a_moment():
+    # The card said "We are looking for a mentor for you." with no place: it shows only once matching has heard.
+    async with browser(a_home_with(A_MENTEE), ME) as page:
+        home = text_of((await page.get(f"/?done=ready_for_a_mentor&program={PROGRAM}")).text)
+    assert ("We will propose a mentor to you in Premed circle again. In a moment, your place in line is shown here "
+            "(reload the page) and emailed to you.") in home
+
+
+async def test_a_mentee_ready_again_whose_place_is_shown_already_is_not_told_it_comes():
+    services = a_home_with(A_MENTEE)
+    services.answers[f"GET /v1/people/{ME}/overview"] = {"pairings": [], "waiting": [
+        {"program_id": PROGRAM, "pairing_kind": "general", "position": 3,
+         "waiting_since": "2026-02-01T12:00:00+00:00"}]}
+    async with browser(services, ME) as page:
+        home = text_of((await page.get(f"/?done=ready_for_a_mentor&program={PROGRAM}")).text)
+    assert "You are number 3 in line" in home
+    assert "We will propose a mentor to you in Premed circle again." in home and "In a moment" not in home

@@ -130,6 +130,10 @@ class InContext:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return _without_context(self.catalogue.ngettext(singular, plural, n))
 
+    def pgettext(self, context: str, message: str) -> str:
+        """A message in context, as templates say it (`pgettext`): its `.po` entry has a `msgctxt`."""
+        return self.gettext(in_context(context, message))
+
 
 def install(environment: Environment, catalogue: NullTranslations) -> None:
     """The catalogue as the templates' gettext (`_`, `ngettext`), messages in context included."""

@@ -146,10 +146,19 @@ class Desk:
     async def names(self, ids) -> dict[str, str]:
         return await self.api.names(self.staff, ids)
 
+    async def every_program(self) -> list[dict]:
+        """Every program profiles lists, national ones included: to name (and say the mentees' stages of) a program
+        its answers hold that the staff member does not run, as a national program whose mentors of their chapter
+        await their approval."""
+        return await self.api.call("profiles", "GET", "/v1/programs", self.staff)
+
     async def programs(self) -> list[dict]:
         """The programs this staff member runs: their chapters' (a coordinator), every one (an administrator)."""
-        found = await self.api.call("profiles", "GET", "/v1/programs", self.staff)
-        return [p for p in found if self.staff.coordinates(p.get("chapter_id"))]
+        return self.runs(await self.every_program())
+
+    def runs(self, programs: list[dict]) -> list[dict]:
+        """Of these programs, those this staff member runs."""
+        return [p for p in programs if self.staff.coordinates(p.get("chapter_id"))]
 
     async def chapters(self) -> list[dict]:
         found = await self.api.call("profiles", "GET", "/v1/chapters", self.staff)

@@ -225,6 +225,8 @@ CSV_PROBLEMS = {
     "too_many_rows": C_("the file has more than 1000 rows"),
     "unreadable": C_("the file cannot be read as a CSV file (a field may be far too long)"),
     "already_registered": C_("registered already, and this program is not open to them"),
+    # Registered before at a stage the program does not take in this role (whatever stage the file says).
+    "registered_stage_not_eligible": C_("registered already at a stage this program does not take in this role"),
 }
 CSV_FIELDS = {"name": C_("Name"), "email": C_("Email"), "stage": C_("Stage"), "language": C_("Language"),
               "row": C_("Row")}

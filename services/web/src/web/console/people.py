@@ -37,17 +37,21 @@ CSV_LIMIT = 262_144
 
 @router.get("")
 async def home(desk: Console, done: str | None = None) -> Response:
-    programs, chapters = await asyncio.gather(desk.programs(), desk.chapters())
-    attention = await _needs_attention(desk, programs, chapters)
+    every_program, chapters = await asyncio.gather(desk.every_program(), desk.chapters())
+    programs = desk.runs(every_program)
+    attention = await _needs_attention(desk, programs, chapters, every_program)
     return desk.render("console/home.html", programs=programs, chapters=chapters, attention=attention,
-                       programs_by_id={p["id"]: p for p in programs}, done=done)
+                       programs_by_id={p["id"]: p for p in every_program}, done=done)
 
 
-async def _needs_attention(desk: Desk, programs: list[dict], chapters: list[dict]) -> dict[str, Any] | None:
+async def _needs_attention(desk: Desk, programs: list[dict], chapters: list[dict],
+                           every_program: list[dict]) -> dict[str, Any] | None:
     """What awaits the staff member, for someone between shifts: people reported for a problem of conduct (mentors
     back in the vetting queue, mentees held from new pairings), mentors to approve and people who stopped answering
     (by program), draft rounds to review, mentees waiting (by program), emails that did not arrive. None when a
-    service does not answer: the rest of the page still shows."""
+    service does not answer: the rest of the page still shows. What profiles counts of the staff member's people
+    (the vetting queue, mentees held) is said of every program it names, a national one too (a coordinator approves
+    their chapter's mentors in it); what matching counts, of the `programs` they run."""
     try:
         # One call each, whatever the number of programs: a national administrator's home has hundreds.
         awaiting, held, undelivered, drafts, not_answering, waiting = await asyncio.gather(
@@ -73,9 +77,9 @@ async def _needs_attention(desk: Desk, programs: list[dict], chapters: list[dict
     stopped_answering = {found["program_id"]: found["people"] for found in not_answering}
     mentees_held = {found["program_id"]: found["count"] for found in held}
     mentees_waiting = {found["program_id"]: found["mentees"] for found in waiting}
-    return {"to_look_into": [(p, reported[p["id"]]) for p in programs if p["id"] in reported],
-            "mentees_held": [(p, mentees_held[p["id"]]) for p in programs if p["id"] in mentees_held],
-            "to_approve": [(p, to_approve[p["id"]], waited_longest.get(p["id"])) for p in programs
+    return {"to_look_into": [(p, reported[p["id"]]) for p in every_program if p["id"] in reported],
+            "mentees_held": [(p, mentees_held[p["id"]]) for p in every_program if p["id"] in mentees_held],
+            "to_approve": [(p, to_approve[p["id"]], waited_longest.get(p["id"])) for p in every_program
                            if p["id"] in to_approve],
             "drafts": drafts,
             "not_answering": [(p, stopped_answering[p["id"]]) for p in programs if p["id"] in stopped_answering],
@@ -91,7 +95,8 @@ MENTEES_HELD_FOR_REVIEW = {"role": "mentee", "approval": "approved", "under_revi
 
 
 async def _mentors_awaiting_approval(desk: Desk) -> list[dict]:
-    """Every mentor awaiting approval in the staff member's chapters. The queue itself, not its counts by program:
+    """Every mentor awaiting approval in the staff member's chapters (in every program, national ones too). The queue
+    itself, not its counts by program:
     only its enrollments say which are back in it for a report of conduct (`review_reason`). One call, unless more
     than a page of mentors wait."""
     def page(offset: int) -> Any:
@@ -117,13 +122,20 @@ async def people(desk: Console, q: str = "", chapter_id: str = "", stage: str = 
                "alumni": "true" if alumni == "true" else "",
                "under_review": "true" if under_review == "true" else ""}
     offset = max(0, offset)
-    found, programs, chapters = await asyncio.gather(
+    found, every_program, chapters = await asyncio.gather(
         desk.api.call("profiles", "GET", "/v1/people", desk.staff,
                       params={**filters, "offset": offset, "limit": PAGE}),
-        desk.programs(), desk.chapters())
+        desk.every_program(), desk.chapters())
     keep = urlencode({k: v for k, v in filters.items() if v})
     return desk.render("console/people.html", found=found, filters=filters, offset=offset, page=PAGE, keep=keep,
-                       programs={p["id"]: p for p in programs}, chapters={c["id"]: c for c in chapters}, done=done)
+                       programs={p["id"]: p for p in every_program}, offered=_offered(desk, every_program),
+                       chapters={c["id"]: c for c in chapters}, done=done)
+
+
+def _offered(desk: Desk, every_program: list[dict]) -> list[dict]:
+    """The programs a list of the staff member's people is filtered by: those they run, and the national ones (their
+    chapter's people take part in them too: mentors awaiting their approval, mentees held for their review)."""
+    return [p for p in every_program if p.get("chapter_id") is None or desk.staff.coordinates(p["chapter_id"])]
 
 
 async def person_page(desk: Desk, person_id: UUID, status: int = 200, **context: Any) -> Response:
@@ -323,14 +335,16 @@ async def _vetting_page(desk: Desk, program_id: str, offset: int = 0, status: in
                         **context: Any) -> Response:
     program_id = str(uuid_or_none(program_id) or "")
     offset = max(0, offset)
-    found, programs = await asyncio.gather(
+    found, every_program = await asyncio.gather(
         desk.api.call("profiles", "GET", "/v1/enrollments", desk.staff,
                       params={"program_id": program_id, "role": "mentor", "approval": "pending", "offset": offset,
                               "limit": PAGE}),
-        desk.programs())
+        desk.every_program())
     pager = pages("/console/vetting", {"program_id": program_id}, offset, PAGE, offset + PAGE < found["total"])
+    # The queue holds the staff member's mentors in national programs too: each card names its program and warns of
+    # minors from every program profiles lists, and the filter offers the national ones beside those they run.
     return desk.render("console/vetting.html", status, found=found, program_id=program_id, pager=pager,
-                       programs={p["id"]: p for p in programs},
+                       programs={p["id"]: p for p in every_program}, offered=_offered(desk, every_program),
                        people=await _mentors_waiting(desk, program_id, found["items"], offset), **context)
 
 
@@ -601,7 +615,20 @@ async def invite(program_id: UUID, desk: Console, posted: Form) -> Response:
         return desk.render("console/invite.html", 422, program=program, role=role, csv=csv,
                            problems={"file": desk.error_words(error)})
     sent = await send_invitations(desk, program, role, result["invited"])
-    return desk.render("console/invite_done.html", program=program, role=role, result=result, sent=sent)
+    return desk.render("console/invite_done.html", program=program, role=role, result=result, sent=sent,
+                       left_out=await _lines_left_out(desk, body) if result["invalid"] else [])
+
+
+async def _lines_left_out(desk: Desk, body: dict) -> list[dict] | None:
+    """The lines of a file just invited from that profiles left out, each with its problems, to mend and upload
+    again: profiles' invitation answers how many, its preview of the same file which (what left them out does not
+    change by inviting the others). None when it does not answer: the invitations went, and how many were left out
+    is still said."""
+    try:
+        preview = await desk.api.call("profiles", "POST", "/v1/invitations/preview", desk.staff, json=body)
+    except ServiceError:
+        return None
+    return [row for row in preview["rows"] if not row["valid"]]
 
 
 async def send_invitations(desk: Desk, program: dict, role: str, invited: list[dict]) -> int:

@@ -104,6 +104,8 @@ def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, d
         # Whether the reader told us how it went (matching tells them alone): given once, so thanked for instead.
         "feedback_given": bool((detail or {}).get("my_feedback")),
         "confirmed_at": pairing.get("confirmed_at"),
+        # When a mentorship over closed: in the person's pairings (and the overview), not in a pairing's detail.
+        "closed_at": pairing.get("closed_at"),
     }
 
 
@@ -206,14 +208,27 @@ async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = 
                    and e["pairing_kind"] == detail["pairing_kind"] and e.get("paused_because") in labels.RESTING
                    for e in enrollments)
 
+    async def closed_at() -> str | None:
+        """On the whole page of a mentorship over, the day it ended: matching gives it in the person's pairings, not
+        in a pairing's detail. Secondary, as the hopes: should matching not answer, the page shows without it."""
+        if not with_meetings or detail["status"] not in CLOSED:
+            return None
+        if detail.get("closed_at"):
+            return detail["closed_at"]
+        try:
+            mine = await api.pairings(visitor.who, visitor.person_id)
+        except ServiceError:
+            return None
+        return next((p.get("closed_at") for p in mine if p["id"] == detail["id"]), None)
+
     async def named() -> dict | None:
         """The partner as profiles shows them to a partner in a mentorship that is on: asked of an active one alone,
         as profiles learns a moment late that one is over (and names the two if another of theirs is on)."""
         return await api.partner(visitor.who, UUID(partner_id)) if detail["status"] == "active" else None
 
-    partner, meetings, mentee_hopes, coordinators_address, rests = await asyncio.gather(
-        named(), logged(), hopes(), contact(), resting())
-    view = _view({**detail, "reasons": detail["reason_codes"]}, visitor.person_id, partner,
+    partner, meetings, mentee_hopes, coordinators_address, rests, ended = await asyncio.gather(
+        named(), logged(), hopes(), contact(), resting(), closed_at())
+    view = _view({**detail, "reasons": detail["reason_codes"], "closed_at": ended}, visitor.person_id, partner,
                  programs.get(detail["program_id"]), detail, today=_today(visitor))
     # To its mentee: closed as another mentor she asked accepted her (matching says so to the pair).
     view["paired_elsewhere"] = bool(detail.get("closed_for_another_mentor")) and detail["mentee_id"] == str(
@@ -249,8 +264,11 @@ async def home(visitor: Visiting, signed_out: str | None = None, erased: str | N
     # What was just done in one program names it: the page lists several.
     done_in = next((p["name"] for p in (*(m["program"] for m in shown["mentoring"]),
                                         *(w["program"] for w in shown["waitlists"])) if p and p["id"] == program), None)
+    # Ready for a mentor again, a mentee is back in line once matching hears of it, a moment later (and emailed their
+    # place): said, rather than a card that names no place until the page is loaded again.
+    place_coming = done == "ready_for_a_mentor" and any(p.get("id") == program for p in looked_for_in)
     return render(visitor, "dashboard.html", **shown, enrolled=enrolled, done=done, done_in=done_in,
-                  looked_for=looked_for, proposed_first=proposed_first,
+                  place_coming=place_coming, looked_for=looked_for, proposed_first=proposed_first,
                   look_again=look_again, look_again_seconds=LOOK_AGAIN_SECONDS, naming_look=naming_look)
 
 
