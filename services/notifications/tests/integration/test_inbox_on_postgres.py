@@ -128,7 +128,7 @@ async def test_on_postgres_the_inbox_list_says_each_message_as_it_does_opened_na
     assert [item["subject"] for item in items] == opened
     said = "\n".join(opened)
     assert "Mentor 1" not in said, said
-    for subject in ("Ya tienes una mentoría con Robin Park", "Hora de orientación reservada con Robin Park",
+    for subject in ("Tu nueva persona mentora: Robin Park", "Hora de orientación reservada con Robin Park",
                     "Cancelaste tu hora de orientación con Robin Park", "Cancelado: Workshop 1"):
         assert subject in opened, said
 
