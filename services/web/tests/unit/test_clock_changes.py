@@ -59,32 +59,25 @@ async def test_a_slot_ending_as_the_clocks_go_back_lasts_its_minutes():
     assert (ends - starts).total_seconds() == 60 * 60
 
 
-@pytest.mark.parametrize(("language", "said"), [
-    ("en", "That time does not exist that night in your time zone: the clocks go forward past it. Choose another "
-           "time."),
-    ("es", "Esa hora no existe esa noche en tu zona horaria: los relojes se adelantan y se la saltan. Elige otra "
-           "hora.")], ids=["en", "es"])
-async def test_a_time_the_clocks_skip_is_refused_next_to_the_time_not_offered(language, said):
+@pytest.mark.parametrize(("day", "time", "language", "said"), [
     # 2:30 AM, which does not happen that night, made a slot that ended before it started: "That did not work".
-    services = offering()
-    answer = await offered(services, SPRING_FORWARD, "02:30", 30, language)
-    assert answer.status_code == 422
-    assert error_next_to(answer.text, "time") == said
-    assert 'value="02:30"' in answer.text, "kept as typed"
-    assert slots_sent(services) == []
-
-
-@pytest.mark.parametrize(("language", "said"), [
-    ("en", "That time happens twice that night in your time zone: the clocks go back over it. Choose a time before "
-           "or after the change."),
-    ("es", "Esa hora ocurre dos veces esa noche en tu zona horaria: los relojes se atrasan y la repiten. Elige una "
-           "hora antes o después del cambio.")], ids=["en", "es"])
-async def test_a_time_that_happens_twice_that_night_is_refused_next_to_the_time_not_offered(language, said):
+    (SPRING_FORWARD, "02:30", "en", "That time does not exist that night in your time zone: the clocks go forward "
+                                    "past it. Choose another time."),
+    (SPRING_FORWARD, "02:30", "es", "Esa hora no existe esa noche en tu zona horaria: los relojes se adelantan y se "
+                                    "la saltan. Elige otra hora."),
     # 1:40 AM happens twice: offered as the first, its 30 minutes ended at the second 2:10 AM, 90 minutes later.
+    (FALL_BACK, "01:40", "en", "That time happens twice that night in your time zone: the clocks go back over it. "
+                               "Choose a time before or after the change."),
+    (FALL_BACK, "01:40", "es", "Esa hora ocurre dos veces esa noche en tu zona horaria: los relojes se atrasan y la "
+                               "repiten. Elige una hora antes o después del cambio.")],
+    ids=["skipped-en", "skipped-es", "twice-en", "twice-es"])
+async def test_a_time_the_clocks_skip_or_repeat_that_night_is_refused_next_to_the_time_not_offered(
+        day, time, language, said):
     services = offering()
-    answer = await offered(services, FALL_BACK, "01:40", 30, language)
+    answer = await offered(services, day, time, 30, language)
     assert answer.status_code == 422
     assert error_next_to(answer.text, "time") == said
+    assert f'value="{time}"' in answer.text, "kept as typed"
     assert slots_sent(services) == []
 
 
