@@ -80,6 +80,14 @@ async def test_the_wish_for_a_mentor_who_shares_an_attribute_is_offered_to_whoev
     assert "Mentees:" not in shown.text and "Personas mentoradas:" not in shown.text
 
 
+@pytest.mark.parametrize(("stage", "asked"), [("high_school", False), ("undergraduate", True)])
+async def test_a_high_school_student_is_not_asked_whether_they_are_a_veteran(stage, asked):
+    async with browser(Services({f"GET /v1/people/{ME}/identity": NOTHING_DECLARED}), ME, stage=stage) as page:
+        shown = (await page.get("/sign-up/identity")).text
+    assert ('id="veteran-value"' in shown) == asked
+    assert 'id="first_generation-value"' in shown
+
+
 async def test_one_who_only_mentors_is_not_asked_for_a_mentor_who_shares_an_attribute_unless_they_asked_already():
     mentoring = {"id": str(uuid4()), "program_id": str(uuid4()), "role": "mentor", "active": True}
     declared = {"attributes": {"veteran": {"value": "Army", "use_in_matching": True, "show_to_partner": False}},
