@@ -4,11 +4,10 @@ team's, `CONCERNS_EMAIL` (the web app's, for a worry about a mentorship), whose 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
-from mentorship_contracts import events as ev
 from mentorship_contracts import profiles as pr
 from notifications.adapters.email import Renderer
 from notifications.adapters.links import Links
@@ -21,6 +20,7 @@ from pydantic import ValidationError
 
 from .fakes import FakeMailer, FakeNotifications
 from .samples import MAIL_FROM, TOKENS, WEB
+from .test_registrant_removed import new_uow, removal, seated
 from .test_settings import COMMON, LINK_KEY
 from .test_what_people_receive import flat
 
@@ -66,22 +66,10 @@ async def test_one_whose_address_changed_is_given_the_national_address_to_write_
     ("es", f"La organización de Personal statements canceló tu inscripción. Si crees que es un error, por favor, "
            f"escribe a {NATIONAL}.")])
 async def test_a_registrant_removed_who_thinks_it_a_mistake_is_given_an_address_to_write_to(language, told):
-    uow = FakeUnitOfWork(notifications=FakeNotifications())
-    contact = pr.ContactDetailsChangedV3(person_id=uuid4(), chapter_id=None, display_name="Sam Okafor",
-                                         email="sam@example.org", timezone="America/Chicago",
-                                         preferred_language=language)
-    await handlers.contact_details_changed(contact, uow)
-    starts = NOW + timedelta(days=3)
-    event = ev.EventPublishedV2(
-        scheduled_event_id=uuid4(), chapter_id=None, kind="workshop", title="Personal statements", starts_at=starts,
-        ends_at=starts + timedelta(hours=1), timezone="America/Chicago", capacity=2, audience_stages=[],
-        registration_deadline=starts, is_virtual=False, location="Student centre, room 2")
-    await handlers.event_published(event, uow)
-    registration = dict(registration_id=uuid4(), scheduled_event_id=event.scheduled_event_id, chapter_id=None,
-                        person_id=contact.person_id)
-    await handlers.registration_cancelled(ev.RegistrationCancelledV3(**registration, cancelled_by="organiser",
-                                                                     removed_by_organiser=True), uow)
-    await handlers.registrant_removed(ev.RegistrantRemoved(**registration, reason=None, held_seat=False), uow)
+    uow = new_uow()
+    public, restricted = removal(await seated(uow, language), None)
+    await handlers.registration_cancelled(public, uow)
+    await handlers.registrant_removed(restricted, uow)
 
     [told_them] = await sent(uow)
     assert told in flat(told_them.text)
