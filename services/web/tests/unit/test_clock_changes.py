@@ -126,3 +126,20 @@ async def test_a_booking_across_the_change_is_listed_with_each_end_in_its_zone()
     async with browser(services, ME, timezone=NEW_YORK) as page:
         shown = re.sub(r"\s+", " ", (await page.get("/office-hours")).text.replace("\u202f", " "))
     assert "Sun, Mar 8, 2037, 1:45 AM EST – 3:15 AM EDT" in shown
+
+
+async def test_a_slot_on_the_last_evening_of_year_9999_is_refused_next_to_the_day_not_answered_with_a_crash():
+    # 11:30 PM in New York that night is already the year 10000 in UTC, past the last instant Python holds.
+    services = offering()
+    answer = await offered(services, "9999-12-31", "23:30")
+    assert answer.status_code == 422, answer.text
+    assert error_next_to(answer.text, "day") == "Give the day of the slot."
+    assert not slots_sent(services)
+
+
+async def test_a_slot_ending_past_the_last_instant_there_is_is_refused_next_to_the_day():
+    # 6:50 PM in New York is 11:50 PM in UTC: an hour later is the year 10000.
+    services = offering()
+    answer = await offered(services, "9999-12-31", "18:50", 60)
+    assert answer.status_code == 422, answer.text
+    assert error_next_to(answer.text, "day") == "Give the day of the slot."

@@ -11,12 +11,21 @@ class SkippedTime(ValueError):
     """A wall time that does not happen in that zone on that day: the clocks jump past it."""
 
 
+class BeyondTheCalendar(ValueError):
+    """A wall time whose instant falls outside the years a datetime holds (the last evening of 9999 west of UTC)."""
+
+
 def on_the_clock(wall: datetime, zone: tzinfo) -> datetime:
     """The moment a clock in `zone` shows `wall` (its own zone, if it has one, set aside); the first of the two when
-    the clocks go back over it (`happens_twice` tells). Raises SkippedTime when the clocks go forward past it."""
+    the clocks go back over it (`happens_twice` tells). Raises SkippedTime when the clocks go forward past it,
+    BeyondTheCalendar when its instant is past the calendar's ends."""
     moment = wall.replace(tzinfo=zone, fold=0)
+    try:
+        in_utc = moment.astimezone(UTC)
+    except OverflowError as beyond:
+        raise BeyondTheCalendar(wall.isoformat()) from beyond
     # A skipped time is given the offset before the change; back through UTC it reads as another wall time.
-    if moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None, fold=0):
+    if in_utc.astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None, fold=0):
         raise SkippedTime(wall.isoformat())
     return moment
 
@@ -28,6 +37,9 @@ def happens_twice(moment: datetime) -> bool:
 
 def later(moment: datetime, minutes: int) -> datetime:
     """`minutes` real minutes after `moment`, on its zone's clock: 30 minutes from 1:45 AM on the night the clocks go
-    forward at 2:00 is 3:15 AM."""
+    forward at 2:00 is 3:15 AM. Raises BeyondTheCalendar past the calendar's end."""
     zone = moment.tzinfo
-    return (moment.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(zone)
+    try:
+        return (moment.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(zone)
+    except OverflowError as beyond:
+        raise BeyondTheCalendar(moment.isoformat()) from beyond

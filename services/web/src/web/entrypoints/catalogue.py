@@ -16,7 +16,7 @@ from plumbing.calendar import CalendarEntry, booking_uid, to_ics
 from plumbing.validation import EARLIEST_YEAR, LATEST_YEAR
 
 from ..adapters.services import ServiceError
-from ..domain.clock import SkippedTime, happens_twice, later, on_the_clock
+from ..domain.clock import BeyondTheCalendar, SkippedTime, happens_twice, later, on_the_clock
 from . import labels
 from .web import Form, Person, Visit, Visiting, clients, offers_office_hours, office_hour_names, redirect, render
 
@@ -116,7 +116,7 @@ async def offer_slot(visitor: Person, posted: Form) -> Response:
     day = at = None
     try:
         day = date.fromisoformat(values["day"])
-        if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:  # the services' range; 9999-12-31 + 30 min overflows
+        if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:  # the services' range
             raise ValueError(day)
     except ValueError:
         problems["day"] = visitor._("Give the day of the slot.")
@@ -130,13 +130,16 @@ async def offer_slot(visitor: Person, posted: Form) -> Response:
     zone = _zone(visitor.timezone)
     if day and day < datetime.now(zone).date():
         problems["day"] = visitor._("Choose a day that has not passed yet.")
-    starts = None
+    starts = ends = None
     if day and at:
         try:
             starts = on_the_clock(datetime.combine(day, at), zone)
+            ends = later(starts, minutes)
         except SkippedTime:
             problems["time"] = visitor._("That time does not exist that night in your time zone: the clocks go "
                                          "forward past it. Choose another time.")
+        except BeyondTheCalendar:
+            problems["day"] = visitor._("Give the day of the slot.")
     if starts and happens_twice(starts):  # which of the two, the form cannot say: asked for another
         problems["time"] = visitor._("That time happens twice that night in your time zone: the clocks go back over "
                                      "it. Choose a time before or after the change.")
@@ -151,10 +154,10 @@ async def offer_slot(visitor: Person, posted: Form) -> Response:
     join_url = _as_a_link(values["join_url"]) or None
     if virtual and join_url and (wrong := _join_link_problem(visitor, join_url)):
         problems["join_url"] = wrong
-    if problems or starts is None:
+    if problems or starts is None or ends is None:
         return await _slots_page(visitor, 422, values=values, problems=problems)
     body = {"host_id": str(visitor.person_id), "starts_at": starts.isoformat(),
-            "ends_at": later(starts, minutes).isoformat(), "is_virtual": virtual,
+            "ends_at": ends.isoformat(), "is_virtual": virtual,
             "location": None if virtual else location, "join_url": join_url if virtual else None}
     if visitor.session and visitor.session.chapter_id:
         body["chapter_id"] = str(visitor.session.chapter_id)
