@@ -399,8 +399,7 @@ class Services:
         if m == "PATCH" and (found := re.fullmatch(r"/v1/programs/([^/]+)", path)):
             return self._change_program(c, found[1])
         if m == "GET" and (found := re.fullmatch(r"/v1/programs/([^/]+)", path)):
-            program = self.programs[found[1]]
-            self._mine(c, program["chapter_id"])
+            program = self.programs[found[1]]  # as profiles: any caller reads a program; the console decides
             fixed = program["id"] not in self.enrolled_since_shown and (self._anyone_enrolled(program["id"]) or any(
                 invited_to == program["id"] for _, invited_to, _ in self.invited))
             return {**program, "members_public_fixed": fixed}

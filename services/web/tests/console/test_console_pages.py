@@ -100,6 +100,15 @@ async def test_another_chapters_person_program_pairing_and_event_are_not_found_w
             assert "Sam Elsewhere" not in answer.text and "Miami" not in answer.text.split("<main")[1]
 
 
+async def test_sending_the_invitation_form_of_another_chapters_program_is_not_found_and_names_no_program(world):
+    other = world["other_program"]
+    async with as_(world, "coordinator")[0] as page:
+        answer = await page.post(f"/console/programs/{other['id']}/invite", data={"csrf": CSRF, "role": ""})
+    assert answer.status_code == 404
+    assert other["name"] not in answer.text
+    assert not world["s"].calls_to("profiles", "POST", "/v1/invitations/preview")
+
+
 async def test_participants_are_filtered_with_the_filters_kept_in_the_url_and_no_identity_is_ever_asked(world):
     async with as_(world, "coordinator")[0] as page:
         answer = await page.get("/console/people", params={"q": "ben", "role": "mentee", "stage": "nonsense"})

@@ -2737,6 +2737,16 @@ async def test_marking_a_message_read_comes_back_to_the_inbox_saying_so():
     assert 'role="status" id="done-notice" data-focus' in back.text and "Marked as read." in back.text
 
 
+async def test_marking_read_a_message_that_is_not_yours_is_not_found_not_said_to_have_worked():
+    notification = str(uuid4())
+    services = Services({f"POST /v1/people/{ME}/inbox/{notification}/read": httpx.Response(404, json={
+        "error": {"code": "notification_not_found", "message": "no such notification"}})})
+    async with browser(services, ME) as page:
+        marked = await page.post(f"/inbox/{notification}/read", data={"csrf": CSRF})
+    assert marked.status_code == 404
+    assert "Marked as read" not in marked.text and "marked_read" not in marked.headers.get("location", "")
+
+
 # Notifications learns a language switched on the site from profiles' event, later: until then it said the inbox in
 # the language the reader had left. The page asks for its own.
 async def test_the_inbox_and_a_message_are_asked_of_notifications_in_the_language_the_page_is_read_in():

@@ -577,6 +577,8 @@ def _file_problem(desk: Desk, csv: str | None) -> str | None:
 async def invite(program_id: UUID, desk: Console, posted: Form) -> Response:
     """`step` preview (the default): check every row; `step` confirm: invite the valid rows, then mail them."""
     program = await _program(desk, program_id)
+    if not desk.staff.coordinates(program.get("chapter_id")):  # as its page: not even its name is answered
+        return desk.render("console/not_found.html", 404)
     role = str(posted.get("role") or "")
     problems = {}
     if role not in ("mentor", "mentee"):

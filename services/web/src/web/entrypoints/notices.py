@@ -43,6 +43,7 @@ async def mark_read(notification_id: UUID, visitor: Person, posted: Form) -> Res
     except ServiceError as error:
         if error.status != 404:
             raise
+        return render(visitor, "not_found.html", 404)  # not theirs (or gone): not said to be marked
     if visitor.request.headers.get("hx-request") == "true":
         # In its place, said in the live region: the next message's button is a Tab away, not a list away.
         found = await clients(visitor.request).inbox(visitor.who, visitor.person_id, language=visitor.language)
