@@ -64,7 +64,7 @@ def build_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", None) not in _EXPLORER]
     # Static files only are compressed: a page holds a CSRF token beside what the person typed (BREACH).
     app.mount("/static", GZipMiddleware(StaticFiles(directory=HERE / "static"), minimum_size=512), name="static")
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, public_base_url=settings.public_base_url)
 
     clients = ServiceClients(
         {"profiles": settings.profiles_url, "matching": settings.matching_url, "events": settings.events_url,

@@ -29,7 +29,7 @@ DESKTOP = {"width": 1280, "height": 900}
 async def serve(world, who: str):
     app, _, _ = console_app(world["s"], world[who]["id"])
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, public_base_url="http://web")
     return serving(app)
 
 

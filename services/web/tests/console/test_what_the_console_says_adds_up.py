@@ -223,7 +223,7 @@ async def test_on_a_390_pixel_phone_the_emails_page_with_none_listed_and_a_progr
     assert proposed["status"] == "proposed"
     app, _, _ = console_app(s, world["admin"]["id"])
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, public_base_url="http://web")
     async with serving(app) as base:
         context = await browser.new_context(base_url=base, viewport=PHONE)
         page = await context.new_page()

@@ -47,10 +47,15 @@ SECURITY_HEADERS = [
 
 class SecurityHeaders:
     """Every answer gets the security headers; pages (not static files) are never cached, as they are personal.
-    (plumbing's access log names the route's template, never the path: a sign-in link's token is in its path)."""
+    (plumbing's access log names the route's template, never the path: a sign-in link's token is in its path).
+    A site whose public address is https also tells browsers to use nothing else for a year (HSTS); not for its
+    subdomains, which may be the organisation's other sites."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app, public_base_url: str) -> None:
         self.app = app
+        self.headers = [*SECURITY_HEADERS]
+        if public_base_url.startswith("https://"):
+            self.headers.append((b"strict-transport-security", b"max-age=31536000"))
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -60,7 +65,7 @@ class SecurityHeaders:
 
         async def with_headers(message) -> None:
             if message["type"] == "http.response.start":
-                headers = [*message.get("headers", ()), *SECURITY_HEADERS]
+                headers = [*message.get("headers", ()), *self.headers]
                 headers.append((b"cache-control", b"public, max-age=3600" if static else b"no-store"))
                 message["headers"] = headers
             await send(message)
