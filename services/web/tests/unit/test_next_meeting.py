@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 from web.entrypoints.mentorship import _view, next_meeting_due
 
@@ -44,3 +45,20 @@ def test_a_meeting_due_after_the_term_ends_is_due_by_the_terms_last_day_not_afte
     assert (view["due"], view["due_at_term_end"], view["overdue"]) == (date(2027, 1, 4), True, False)
     assert _view(began, uuid4(), None, one_month, None, today=date(2027, 1, 5))["overdue"]
     assert not _view(began, uuid4(), None, SIX_MONTHS, None, today=date(2026, 12, 4))["due_at_term_end"]
+
+
+def test_the_first_meeting_is_due_a_cadence_after_the_day_the_reader_was_shown_the_mentorship_began():
+    # Accepted at 6:26 PM in Chicago on December 7: already December 8 in UTC. The page says it began on December 7,
+    # so 60 days from then is February 5, not February 6 (61 days after the day shown).
+    two_months = {"term_months": 6, "cadence_max_days": 60}
+    began = active(confirmed_at="2026-12-08T00:26:00+00:00")
+    assert next_meeting_due(began, two_months, ZoneInfo("America/Chicago")) == date(2027, 2, 5)
+    view = _view(began, uuid4(), None, two_months, None, today=date(2026, 12, 7), zone=ZoneInfo("America/Chicago"))
+    assert view["due"] == date(2027, 2, 5)
+
+
+def test_east_of_utc_the_first_meeting_is_due_no_later_than_matching_counts_it():
+    # 2 AM on December 8 in Manila is still December 7 in UTC, the day matching counts from: never a day later.
+    two_months = {"term_months": 6, "cadence_max_days": 60}
+    began = active(confirmed_at="2026-12-07T18:00:00+00:00")
+    assert next_meeting_due(began, two_months, ZoneInfo("Asia/Manila")) == date(2027, 2, 5)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import calendar
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -41,24 +41,29 @@ def _moment(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def next_meeting_due(pairing: dict, program: dict | None) -> date | None:
-    """The day the next meeting is due by, as matching counts it: the program's longest interval after the day of
-    the last meeting, or after the mentorship began (its day in UTC, as matching keeps a meeting's)."""
+def next_meeting_due(pairing: dict, program: dict | None, zone: tzinfo = UTC) -> date | None:
+    """The day the next meeting is due by: the program's longest interval after the day of the last meeting (its day
+    in UTC, as matching keeps a meeting's), or after the mentorship began. That day is the one shown to the reader
+    (in `zone`), or the day in UTC matching counts from when it is earlier: never later than matching's."""
     if pairing["status"] != "active" or program is None:
         return None
-    since = _moment(pairing.get("last_met_at")) or _moment(pairing.get("confirmed_at"))
-    if since is None:
+    met, began = _moment(pairing.get("last_met_at")), _moment(pairing.get("confirmed_at"))
+    if met is not None:
+        since = met.astimezone(UTC).date()
+    elif began is not None:
+        since = min(began.astimezone(UTC).date(), began.astimezone(zone).date())
+    else:
         return None
-    return (since.astimezone(UTC) + timedelta(days=program["cadence_max_days"])).date()
+    return since + timedelta(days=program["cadence_max_days"])
 
 
 def _view(pairing: dict, me: UUID, partner: dict | None, program: dict | None, detail: dict | None, *,
-          today: date) -> dict:
+          today: date, zone: tzinfo = UTC) -> dict:
     """What a page shows of one pairing, from the services' answers; overdue once the day it was due by is over
-    where the reader is (`today`)."""
+    where the reader is (`today`, in `zone`)."""
     i_mentor = pairing["mentor_id"] == str(me)
     reasons = pairing.get("reasons") or pairing.get("reason_codes") or []
-    due = next_meeting_due(pairing, program)
+    due = next_meeting_due(pairing, program, zone)
     # A meeting due after the term ends is due by its end: the term's last day (its day in UTC, as a meeting's).
     term_ends = _moment(pairing.get("term_ends_at"))
     due_at_term_end = bool(due and term_ends and due > term_ends.astimezone(UTC).date())
@@ -229,7 +234,7 @@ async def _pairing_view(visitor: Visit, pairing_id: UUID, with_meetings: bool = 
     partner, meetings, mentee_hopes, coordinators_address, rests, ended = await asyncio.gather(
         named(), logged(), hopes(), contact(), resting(), closed_at())
     view = _view({**detail, "reasons": detail["reason_codes"], "closed_at": ended}, visitor.person_id, partner,
-                 programs.get(detail["program_id"]), detail, today=_today(visitor))
+                 programs.get(detail["program_id"]), detail, today=_today(visitor), zone=_zone(visitor.timezone))
     # To its mentee: closed as another mentor she asked accepted her (matching says so to the pair).
     view["paired_elsewhere"] = bool(detail.get("closed_for_another_mentor")) and detail["mentee_id"] == str(
         visitor.person_id)
@@ -291,7 +296,7 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
     # Each overview entry says whether its mentee and its mentor accepted: it is the pairing's detail here.
     today = _today(visitor)
     views = [_view(p, me, known.get(p["mentor_id"] if p["mentee_id"] == str(me) else p["mentee_id"]),
-                   programs.get(p["program_id"]), p, today=today)
+                   programs.get(p["program_id"]), p, today=today, zone=_zone(visitor.timezone))
              for p in live]
     # A proposal awaiting a mentee's answer may be one a coordinator made, or a round's that stopped meeting what they
     # require: its detail tells the mentee whether the mentor meets it (rare enough for a call each).
