@@ -872,6 +872,19 @@ async def test_a_proposal_the_other_side_accepted_says_it_waits_for_ones_own_ans
     assert said in shown
 
 
+@pytest.mark.parametrize("role, said", [("mentee", "Status Waiting for your mentor's answer: you have accepted"),
+                                         ("mentor", "Status Waiting for your mentee's answer: you have accepted")])
+async def test_a_proposal_one_accepted_says_it_waits_for_the_other_sides_answer(role, said):
+    # A mentor who had accepted still read "Proposed: waiting for answers", as if hers were awaited too.
+    mine = {"mentee_id": ME, "mentor_id": MENTOR} if role == "mentee" else {"mentee_id": MENTOR, "mentor_id": ME}
+    accepted = {"mentee_accepted": True, "mentor_accepted": False} if role == "mentee" else {
+        "mentee_accepted": False, "mentor_accepted": True}
+    proposed = a_pairing_of_mine("proposed", **mine, **accepted)
+    async with browser(its_page(proposed), ME) as page:
+        shown = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
+    assert said in shown and "Proposed: waiting for answers" not in shown
+
+
 async def test_a_mentorship_page_says_where_to_write_to_the_coordinators_of_its_programs_chapter():
     chapter = str(uuid4())
     services = its_page(a_pairing_of_mine("active"), **{
