@@ -1623,7 +1623,8 @@ async def test_a_number_of_mentees_left_empty_or_out_of_range_is_asked_again_nex
         saved = await page.post(f"/enrollments/{mentoring['id']}/capacity", data={"csrf": CSRF, "capacity": "3"})
     assert refused.status_code == 422
     assert error_next_to(refused.text, f"capacity-{mentoring['id']}") == (
-        "Give how many mentees you can take at once: a whole number from 1 to 10.")
+        "Give how many mentees you can take at once: a whole number from 1 to 10. To take nobody new for a while, "
+        "pause instead (above).")
     assert re.search(rf'id="capacity-{mentoring["id"]}"[^>]*value="{typed}"', refused.text), "what was typed is kept"
     assert saved.status_code == 303 and saved.headers["location"] == "/?done=capacity"
     patched = [json.loads(r.content) for r in services.sent if r.method == "PATCH"]
@@ -1770,6 +1771,62 @@ async def test_a_waiting_mentee_can_pause_and_is_told_so_in_their_roles_words():
     # Named: the page lists every program the person is in, and the notice stands above them all.
     assert "You are paused in Premed circle: no mentor will be proposed to you there for now. You keep your place." \
         in after.text
+
+
+def a_mentor_in_two_programs() -> tuple[Services, dict, dict]:
+    other_program = str(uuid4())
+    first = {"id": str(uuid4()), "program_id": PROGRAM, "role": "mentor", "pairing_kind": "general", "active": True,
+             "capacity": 2, "approval": "approved", "paused": False, "paused_because": None}
+    second = {**first, "id": str(uuid4()), "program_id": other_program}
+    services = a_home_with(first)
+    services.answers["GET /v1/programs"].append({"id": other_program, "name": "Emergency pathway", "term_months": 6,
+                                                  "cadence_max_days": 60})
+    services.answers[f"GET /v1/people/{ME}/enrollments"] = [first, second]
+    services.answers[f"PATCH /v1/enrollments/{second['id']}"] = lambda sent: {**second, **json.loads(sent.content)}
+    return services, first, second
+
+
+async def test_a_mentor_in_two_programs_pauses_in_both_for_a_month_at_once_and_is_told_so():
+    # A physician about to work a month of nights paused in one program; the other, which pairs as soon as one fits,
+    # went on giving her mentees.
+    services, first, second = a_mentor_in_two_programs()
+    async with browser(services, ME) as page:
+        home = (await page.get("/")).text
+        paused = await page.post(f"/enrollments/{first['id']}/pause",
+                                 data={"csrf": CSRF, "paused": "true", "paused_for": "1m", "everywhere": "on"})
+        after = await page.get(paused.headers["location"])
+    assert f'id="everywhere-{first["id"]}" name="everywhere" value="on"' in home
+    assert "In every program I mentor in" in home
+    patched = {r.url.path: json.loads(r.content) for r in services.sent if r.method == "PATCH"}
+    assert set(patched) == {f"/v1/enrollments/{first['id']}", f"/v1/enrollments/{second['id']}"}
+    assert patched[f"/v1/enrollments/{first['id']}"] == patched[f"/v1/enrollments/{second['id']}"]
+    assert patched[f"/v1/enrollments/{second['id']}"]["paused"] is True
+    assert patched[f"/v1/enrollments/{second['id']}"]["paused_until"]
+    assert paused.headers["location"] == "/?done=paused_everywhere"
+    assert "You are paused in every program you mentor in: nobody new will be proposed to you. Your mentorships go " \
+           "on." in after.text
+
+
+async def test_a_mentor_in_one_program_is_not_offered_to_pause_everywhere_and_pausing_one_leaves_the_other():
+    services, first, second = a_mentor_in_two_programs()
+    async with browser(services, ME) as page:
+        await page.post(f"/enrollments/{first['id']}/pause", data={"csrf": CSRF, "paused": "true"})
+    assert [r.url.path for r in services.sent if r.method == "PATCH"] == [f"/v1/enrollments/{first['id']}"]
+    alone = a_home_with(first)
+    async with browser(alone, ME) as page:
+        home = (await page.get("/")).text
+    assert 'name="everywhere"' not in home
+
+
+async def test_a_mentor_is_pointed_to_the_pause_beside_how_many_mentees_they_take():
+    services, first, _ = a_mentor_in_two_programs()
+    async with browser(services, ME) as page:
+        home = (await page.get("/")).text
+        refused = await page.post(f"/enrollments/{first['id']}/capacity", data={"csrf": CSRF, "capacity": "0"})
+    hint = f'id="capacity-{first["id"]}-hint"'
+    assert hint in home and "To take nobody new for a while, pause instead (above)." in home
+    assert re.search(rf'id="capacity-{first["id"]}"[^>]*aria-describedby="[^"]*capacity-{first["id"]}-hint', home)
+    assert "pause instead" in error_next_to(refused.text, f"capacity-{first['id']}")
 
 
 @pytest.mark.parametrize("role, done, told", [

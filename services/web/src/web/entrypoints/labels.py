@@ -335,6 +335,9 @@ DONE = {
     "preferences": N_("Your email choices are saved."),
     "paused": N_("You are paused in that program: nobody new will be proposed to you there. Your mentorships go on."),
     "resumed": N_("You are taking new mentees again."),
+    "paused_everywhere": N_("You are paused in every program you mentor in: nobody new will be proposed to you. Your "
+                            "mentorships go on."),
+    "resumed_everywhere": N_("You are taking new mentees again in every program you mentor in."),
     "ready_for_a_mentor": N_("We will propose a mentor to you again."),
     "mentee_paused": N_("You are paused in that program: no mentor will be proposed to you there for now. You keep your place."),
     "slot_offered": N_("Your office hour is offered."),
@@ -359,3 +362,5 @@ RESTING = ("goals_met", "term_completed")
 
 # A mentor's number of mentees refused (profiles' bound is MOST_MENTEES_AT_ONCE): said where they join and at home.
 CAPACITY_ASKED = N_("Give how many mentees you can take at once: a whole number from 1 to %(most)s.")
+# On the home page, beside the pause: a mentor who types 0 wants a rest, which the pause gives.
+CAPACITY_HINT = N_("To take nobody new for a while, pause instead (above).")

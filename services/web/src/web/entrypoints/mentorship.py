@@ -726,7 +726,8 @@ async def change_capacity(enrollment_id: UUID, visitor: Person, posted: Form) ->
     typed = str(posted.get("capacity") or "").strip()[:20]
     if not (typed.isdigit() and 1 <= int(typed) <= MOST_MENTEES_AT_ONCE):
         problem = {"enrollment_id": str(enrollment_id), "typed": typed,
-                   "words": visitor._(labels.CAPACITY_ASKED) % {"most": MOST_MENTEES_AT_ONCE}}
+                   "words": " ".join((visitor._(labels.CAPACITY_ASKED) % {"most": MOST_MENTEES_AT_ONCE},
+                                      visitor._(labels.CAPACITY_HINT)))}
         # Said above the page too, linking to the field: on a phone the mentor's card may be a long way down.
         return render(visitor, "dashboard.html", 422, **await dashboard(visitor), capacity_problem=problem,
                       problems={f"capacity-{enrollment_id}": problem["words"]})
@@ -761,10 +762,21 @@ async def pause(enrollment_id: UUID, visitor: Person, posted: Form) -> Response:
     change: dict[str, Any] = {"paused": paused}
     if paused and (ends := _pause_ends(visitor, str(posted.get("paused_for") or ""))):
         change["paused_until"] = ends
+    api = clients(visitor.request)
     try:
-        changed = await clients(visitor.request).change_enrollment(visitor.who, enrollment_id, change)
+        changed = await api.change_enrollment(visitor.who, enrollment_id, change)
+        # A mentor with several programs may rest from all at once (`everywhere`): one left on would go on
+        # giving them mentees, at once where pairs start as soon as one fits.
+        everywhere = posted.get("everywhere") == "on" and changed["role"] == "mentor"
+        if everywhere:
+            others = [e["id"] for e in await api.enrollments(visitor.who, visitor.person_id)
+                      if e["active"] and e["role"] == "mentor" and e["id"] != str(enrollment_id)
+                      and bool(e.get("paused")) != paused]
+            await asyncio.gather(*(api.change_enrollment(visitor.who, UUID(other), change) for other in others))
     except ServiceError:
         return redirect(visitor, "/?done=failed")
+    if everywhere:
+        return redirect(visitor, f"/?done={'paused_everywhere' if paused else 'resumed_everywhere'}")
     # Profiles answers the enrollment as it now is: its role words the message, without another call.
     mentee = changed["role"] == "mentee"
     done = ("mentee_paused" if mentee else "paused") if paused else ("ready_for_a_mentor" if mentee else "resumed")
