@@ -236,7 +236,8 @@ async def test_a_console_notice_of_what_was_done_or_refused_is_marked_to_take_fo
     async with as_(world, "coordinator")[0] as page:
         saved = (await page.get(f"{settings}?done=settings_saved")).text
         refused = (await page.post(f"/console/pairings/{pairing['id']}/end",
-                                   data={"csrf": CSRF, "reason_code": "conduct", "end_reason": "No-shows"})).text
+                                   data={"csrf": CSRF, "reason_code": "conduct", "end_reason": "No-shows",
+                                         "confirm": "yes"})).text
     done = opening_tag_of(saved, "The program's settings are saved.")
     error = opening_tag_of(refused, "This mentorship changed meanwhile")
     assert 'role="status"' in done and 'role="alert"' in error

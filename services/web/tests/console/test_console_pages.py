@@ -236,9 +236,20 @@ async def test_ending_and_reassigning_need_a_reason_and_reach_matching_with_it(w
     async with as_(world, "coordinator")[0] as page:
         missing = await page.post(f"/console/pairings/{pairing['id']}/end", data={"csrf": CSRF})
         assert missing.status_code == 422 and 'id="end_reason-error"' in missing.text
-        assert not s.calls_to("matching", "POST")
-        ended = await page.post(f"/console/pairings/{pairing['id']}/end",
+        # Two problems, told apart: the summary read "Give a reason." twice.
+        assert "Choose why it ends." in missing.text and "Say in a few words why it ends." in missing.text
+        assert "Give a reason." not in missing.text
+        # Asked first, naming the two and the reason: a mentorship ended cannot be started again.
+        asked = await page.post(f"/console/pairings/{pairing['id']}/end",
                                 data={"csrf": CSRF, "reason_code": "conduct", "end_reason": "Missed three meetings"})
+        assert asked.status_code == 200 and not s.calls_to("matching", "POST")
+        question = " ".join(asked.text.split())
+        assert "End the mentorship of Ben Student and Dr. Ana Reyes (" in question
+        assert 'name="confirm" value="yes"' in asked.text and 'value="Missed three meetings"' in asked.text
+        assert "Keep the mentorship" in asked.text
+        ended = await page.post(f"/console/pairings/{pairing['id']}/end",
+                                data={"csrf": CSRF, "reason_code": "conduct", "end_reason": "Missed three meetings",
+                                      "confirm": "yes"})
         assert ended.status_code == 303
     assert s.calls_to("matching", "POST")[-1].body == {"reason_code": "conduct", "reason": "Missed three meetings"}
     pairing["status"] = "active"
@@ -312,6 +323,9 @@ async def test_a_draft_round_shows_pairs_scores_reasons_in_words_the_unpaired_wi
     async with as_(world, "coordinator")[0] as page:
         text = (await page.get(f"/console/rounds/{ROUND}")).text
     assert "Ben Student with Dr. Ana Reyes" in text and "Score 87 out of 100" in text and "the total adds them up" in text
+    # Said of every round alike: a pair chosen over one that scores more is not explained by what the page shows.
+    assert ("The round also weighs what people asked to be used for matching only, which nobody here is shown"
+            in " ".join(text.split()))
     assert "They share an interest in the same specialty" in text and "They are in the same time zone" in text
     # Not "no room left": said of one whose identity requirement no mentor with room meets, that was false while the
     # mentors' capacities showed room, and pointed at the requirement.

@@ -333,7 +333,8 @@ async def test_reasons_typed_on_several_lines_reach_matching_on_one(world):
         assert s.calls_to("matching", "POST")[-1].body["reason"] == "Closer to home"
         pairing.update(status="active")
         await page.post(f"/console/pairings/{pairing['id']}/end",
-                        data={"csrf": CSRF, "reason_code": "conduct", "end_reason": "Missed\nthree  meetings"})
+                        data={"csrf": CSRF, "reason_code": "conduct", "end_reason": "Missed\nthree  meetings",
+                              "confirm": "yes"})
         assert s.calls_to("matching", "POST")[-1].body["reason"] == "Missed three meetings"
 
 
@@ -342,6 +343,7 @@ async def test_a_mentorship_closed_meanwhile_is_not_ended_and_the_page_says_so_a
     s.refuse[("POST", f"/v1/pairings/{pairing['id']}/end")] = (409, "transition_not_allowed", "pairing_id")
     async with as_(world, "coordinator")[0] as page:
         refused = await page.post(f"/console/pairings/{pairing['id']}/end",
-                                  data={"csrf": CSRF, "reason_code": "conduct", "end_reason": "No-shows"})
+                                  data={"csrf": CSRF, "reason_code": "conduct", "end_reason": "No-shows",
+                                        "confirm": "yes"})
     assert refused.status_code == 409
     assert '<div class="notice error" role="alert" data-focus tabindex="-1"><p>This mentorship changed meanwhile' in refused.text

@@ -493,6 +493,8 @@ ERRORS = {
     "service_unavailable": C_("Part of the platform is not answering right now. Please try again in a minute."),
     "csrf": C_("This form has expired. Please reload the page and try again."),
     "reason_required": C_("Give a reason."),
+    "end_reason_code_required": C_("Choose why it ends."),
+    "end_words_required": C_("Say in a few words why it ends."),
     # Events could not seal the reason under the registrant's key (profiles away): nothing changed.
     "profiles_unavailable": C_("Nothing was changed: this could not be done just now. Try again in a moment."),
     "choose_file": C_("Choose a CSV file, or paste its text."),

@@ -176,9 +176,12 @@ async def end(pairing_id: UUID, desk: Console, posted: Form) -> Response:
     problems = {}
     said, status = None, 422
     if code not in labels.END_REASONS:
-        problems["reason_code"] = desk.error_words("reason_required")
+        problems["reason_code"] = desk.error_words("end_reason_code_required")
     if not reason:
-        problems["end_reason"] = desk.error_words("reason_required")
+        problems["end_reason"] = desk.error_words("end_words_required")
+    if not problems and posted.get("confirm") != "yes":  # asked first, naming the two: it cannot be started again
+        return await _pairing_page(desk, pairing_id, asking_end=True,
+                                   end_values={"reason_code": code, "end_reason": reason})
     if not problems:
         try:
             await desk.api.call("matching", "POST", f"/v1/pairings/{pairing_id}/end", desk.staff,
