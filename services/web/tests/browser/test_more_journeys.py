@@ -258,7 +258,7 @@ async def test_a_mentee_changes_their_name_pronouns_and_stage_and_their_mentor_s
     assert await page.get_by_label("Your time zone").input_value() == "America/Chicago"
     await page.get_by_label("Your name").fill("Nour Haddad")
     await page.get_by_label("Pronouns (optional)").fill("they/them")
-    await page.get_by_label("My chapter's coordinators and my mentor or mentees").check()
+    await page.get_by_label("Those coordinators, and my mentor or mentees").check()
     await page.get_by_label("Where are you in your training?").select_option("post_baccalaureate")
     await page.get_by_label("Your time zone").select_option("America/Denver")
     await page.get_by_role("button", name="Save", exact=True).click()

@@ -89,8 +89,9 @@ MODALITIES = {"virtual": N_("Online (video or phone)"), "in_person": N_("In pers
 LANGUAGES = {"en": N_("English"), "es": N_("Spanish")}
 
 # Who, besides the person, sees their pronouns (profiles' `pronouns_visibility`; each includes those before).
-PRONOUN_VISIBILITIES = {"only_me": N_("Only me"), "coordinators": N_("My chapter's coordinators"),
-                        "partners": N_("My chapter's coordinators and my mentor or mentees")}
+# Coordinators see a person through the programs they run, national ones too (a person may have no chapter).
+PRONOUN_VISIBILITIES = {"only_me": N_("Only me"), "coordinators": N_("The coordinators of my chapter and programs"),
+                        "partners": N_("Those coordinators, and my mentor or mentees")}
 
 # The identity attributes profiles knows, with the words a person reads.
 IDENTITY = {
