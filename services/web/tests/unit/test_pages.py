@@ -3800,9 +3800,20 @@ async def test_the_join_step_says_what_a_partner_sees_of_you_once_paired_with_a_
     # "Once you are paired" read as a proposal too, which shows none of it (`/profile/as-partner` says it so).
     assert ("Once a mentorship starts, the other person sees your name, your email address, your pronouns if you let "
             "partners see them, and the few words you wrote about yourself. Before it starts, a proposal shows them "
-            "only your training stage and what you have in common (and a mentor what a mentee hopes for). See exactly "
-            "what they see") in text_of(html)
-    assert '<a href="/profile/as-partner">See exactly what they see</a>' in html
+            "only your training stage and what you have in common (and a mentor what a mentee hopes for). See what "
+            "they see of you") in text_of(html)
+    # With the way back to joining: a 16-year-old found only her browser's Back button there.
+    assert '<a href="/profile/as-partner?back=/sign-up/enrol">See what they see of you</a>' in html
+
+
+async def test_what_a_partner_sees_opened_from_the_join_step_leads_back_to_it_and_nowhere_else():
+    seen = {"id": ME, "display_name": "Sofía Ramírez", "pronouns": None, "bio": "", "identity": {},
+            "email": "sofia@example.org", "stage": "high_school", "timezone": "America/Denver"}
+    async with browser(Services({f"GET /v1/people/{ME}/as-partner": seen}), ME) as page:
+        from_joining = (await page.get("/profile/as-partner", params={"back": "/sign-up/enrol?signing_up=1"})).text
+        from_elsewhere = (await page.get("/profile/as-partner", params={"back": "https://evil.example/"})).text
+    assert '<a class="back-link" href="/sign-up/enrol?signing_up=1">Back</a>' in from_joining
+    assert 'class="back-link"' not in from_elsewhere and 'href="https://evil.example/"' not in from_elsewhere
 
 
 @pytest.mark.parametrize("language, said", [

@@ -518,13 +518,14 @@ async def profile(visitor: Person) -> Response:
 
 
 @router.get("/profile/as-partner")
-async def profile_as_partner(visitor: Person, done: str | None = None) -> Response:
+async def profile_as_partner(visitor: Person, done: str | None = None, back: str | None = None) -> Response:
     """What the person's mentor or mentees see of them, as profiles shows a partner: to check it before anyone is
-    (`done`: an answer just changed from here)."""
+    (`done`: an answer just changed from here; `back`: the page it was opened from, joining a program, to go back
+    to)."""
     seen = await clients(visitor.request).partner(visitor.who, visitor.person_id)
     if seen is None:
         return render(visitor, "not_found.html", 404)
-    return render(visitor, "profile_as_partner.html", seen=seen, done=done)
+    return render(visitor, "profile_as_partner.html", seen=seen, done=done, back_link=_back_to(back))
 
 
 @router.post("/profile")
