@@ -137,6 +137,36 @@ async def test_a_coordinator_pairs_by_hand_within_the_rules_or_overrides_capacit
         assert exported.headers["content-type"].startswith("text/csv") and "<5" in exported.text
 
 
+async def test_a_pair_a_coordinator_ended_is_paired_again_by_hand_naming_a_reason_until_one_of_them_declines(
+        matching, matching_settings, profiles):
+    chapter = uuid4()
+    program = await profiles.program(chapter_id=chapter, pairing_mode="rounds")
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    await known_to_matching(matching_settings, mentor, mentee)
+    pair = {"mentee_id": str(mentee), "mentor_id": str(mentor)}
+    async with client(matching, "coordinator", chapter_id=chapter, person_id=uuid4()) as coordinator, \
+            client(matching, "participant", person_id=mentee) as as_mentee, \
+            client(matching, "participant", person_id=mentor) as as_mentor:
+        made = (await coordinator.post(f"/v1/programs/{program}/pairings", json=pair)).json()
+        for side in (as_mentee, as_mentor):
+            await side.post(f"/v1/pairings/{made['id']}/accept")
+        ended = await coordinator.post(f"/v1/pairings/{made['id']}/end", json={"reason": "the wrong mentorship"})
+        assert ended.json()["status"] == "ended", ended.text
+
+        refused = await coordinator.post(f"/v1/programs/{program}/pairings", json=pair)
+        assert (refused.status_code, refused.json()["error"]["code"]) == (409, "ended_by_coordinator_before")
+        again = await coordinator.post(f"/v1/programs/{program}/pairings",
+                                       json={**pair, "override_reason": "ended by mistake"})
+        assert again.status_code == 201, again.text
+        declined = await as_mentee.post(f"/v1/pairings/{again.json()['id']}/decline",
+                                        json={"reason_code": "prefer_another_mentor"})
+        assert declined.json()["status"] == "declined", declined.text
+        kept_apart = await coordinator.post(f"/v1/programs/{program}/pairings",
+                                            json={**pair, "override_reason": "once more"})
+        assert (kept_apart.status_code, kept_apart.json()["error"]["code"]) == (409, "declined_or_ended_before")
+
+
 async def test_a_coordinator_withdraws_a_proposal_waiting_for_answers_and_another_chapter_or_a_party_cannot(
         matching, matching_settings, profiles, observer):
     chapter = uuid4()

@@ -359,6 +359,13 @@ class FakeCandidates:
         return frozenset((x["mentee_id"], x["mentor_id"]) for x in self._tables.pairings.pairings.values()
                          if closed_before(x) and x["mentee_id"] in people)
 
+    async def ended_by_coordinator(self, mentee_ids: Iterable[UUID]) -> frozenset[tuple[UUID, UUID]]:
+        people = set(mentee_ids)
+        closed = [x for x in self._tables.pairings.pairings.values() if closed_before(x) and x["mentee_id"] in people]
+        not_by_a_coordinator = {(x["mentee_id"], x["mentor_id"]) for x in closed
+                                if (x["status"], x["closed_by"]) != ("ended", "program")}
+        return frozenset((x["mentee_id"], x["mentor_id"]) for x in closed) - not_by_a_coordinator
+
     async def unprofiled_mentees(self, program_id: UUID) -> int:
         people = self._tables.people
         return sum(1 for e in people.enrollments.values() if e["program_id"] == program_id and e["role"] == "mentee"

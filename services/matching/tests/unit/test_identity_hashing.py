@@ -26,17 +26,18 @@ def keyed_hash(attribute: str, value: str, key: str = IDENTITY_KEY) -> str:
     return hmac.new(base64.urlsafe_b64decode(key), json.dumps([attribute, value]).encode(), hashlib.sha256).hexdigest()
 
 
-async def a_mentor_and_a_mentee_requiring_what_they_share(mentors_words: str, mentees_words: str):
-    """A mentor who is first-generation in their words and shows it to partners, then a mentee who is in theirs and
-    requires a mentor who is too."""
+async def a_mentor_and_a_mentee_requiring_what_they_share(mentors_words: str, mentees_words: str,
+                                                          attribute: str = "first_generation"):
+    """A mentor who is first-generation (or has `attribute`) in their words and shows it to partners, then a mentee
+    who is in theirs and requires a mentor who is too."""
     platform = Platform()
     profiles = Profiles(platform)
     program = await profiles.program()
-    mentor = await profiles.person(program, "mentor", identity_for_matching={"first_generation": mentors_words})
-    await projections.consent_changed(ConsentChanged(person_id=mentor, attribute="first_generation",
+    mentor = await profiles.person(program, "mentor", identity_for_matching={attribute: mentors_words})
+    await projections.consent_changed(ConsentChanged(person_id=mentor, attribute=attribute,
                                                      purpose="partner", granted=True), platform.uow())
-    mentee = await profiles.person(program, "mentee", identity_for_matching={"first_generation": mentees_words},
-                                   identity_requests=REQUIREMENT)
+    mentee = await profiles.person(program, "mentee", identity_for_matching={attribute: mentees_words},
+                                   identity_requests=[{"attribute": attribute, "strength": "requirement"}])
     return platform, mentor, mentee
 
 
@@ -69,7 +70,7 @@ def test_values_typed_differently_in_case_spacing_punctuation_or_accents_are_the
                              ("sexual_orientation", ["Gay", "gay\u00a0", "ｇａｙ"])):
         digests = {hasher.digests({attribute: value})[attribute] for value in alike}
         assert len(digests) == 1, alike
-    assert hasher.digests({"race_ethnicity": "Latina"}) != hasher.digests({"race_ethnicity": "Latino"})
+    assert hasher.digests({"gender_identity": "Transgender woman"}) != hasher.digests({"gender_identity": "Woman"})
     assert hasher.digests({"first_generation": "yes"}) != hasher.digests({"first_generation": "no"})
 
 
@@ -90,7 +91,23 @@ async def test_a_spanish_speaker_s_si_is_an_english_speaker_s_yes():
                                         ("race_ethnicity", "Asian", "Asiática"),
                                         ("gender_identity", "Non-binary", "No binario")):
         assert hasher.digests({attribute: english}) == hasher.digests({attribute: spanish}), spanish
-    assert hasher.digests({"race_ethnicity": "Latina"}) != hasher.digests({"race_ethnicity": "Latino"})
+    assert hasher.digests({"gender_identity": "Mujer transgénero"}) != hasher.digests({"gender_identity": "Mujer"})
+
+
+def test_latina_latino_latinx_and_latine_are_one_answer_with_hispanic_or_latino_in_either_language():
+    # The web app suggests them side by side: a Latina who wishes for a mentor who shares her ethnicity shares it
+    # with a Latino mentor, and with one who chose "Hispanic or Latino" (or its Spanish).
+    hasher = IdentityHasher(IDENTITY_KEY)
+    alike = ["Latina", "Latino", "Latinx", "Latine", "Latiné", "Latino/a", "Hispanic or Latino", "hispano o latino",
+             "Hispana o latina", "Hispano/a o latino/a"]
+    assert len({hasher.digests({"race_ethnicity": value})["race_ethnicity"] for value in alike}) == 1
+
+
+async def test_a_latina_mentee_who_requires_a_mentor_of_her_ethnicity_is_paired_with_a_latino_mentor():
+    platform, mentor, mentee = await a_mentor_and_a_mentee_requiring_what_they_share("Latino", "Latina",
+                                                                                     "race_ethnicity")
+    [confirmed] = platform.events(published.PairingConfirmed, mentee_id=mentee)
+    assert confirmed.mentor_id == mentor
 
 
 @pytest.mark.parametrize("key", ["", "c2hvcnQ=", "not base64 at all!"])

@@ -11,10 +11,13 @@ from uuid import UUID, uuid4
 import pytest
 from matching.adapters.solver import optimal_assignment
 from matching.domain import commands
-from matching.domain.scoring import fit
+from matching.domain.model import Candidate, IdentityWish, ProgramRules
+from matching.domain.pairing import refusal
+from matching.domain.scoring import Weights, fit
 from matching.service_layer import choice, lifecycle, projections, rounds, stepping_in, views
 from mentorship_contracts import matching as published
 from mentorship_contracts.profiles import ConsentChanged
+from mentorship_contracts.vocabulary import TrainingStage
 from pydantic import ValidationError
 
 from .fakes import Platform
@@ -381,3 +384,21 @@ async def test_a_round_gives_a_mentee_whose_requirement_no_mentor_meets_the_reas
     [left] = status["unpaired_list"]
     assert (left.mentee_id, left.reason_code) == (requiring, "mentors_full")
     assert status["unpaired_reasons"] == {"mentors_full": 1}
+
+
+def test_a_pair_a_coordinator_ended_is_refused_by_hand_alike_whether_the_mentor_meets_the_mentees_requirement_or_not():
+    # Were it refused only when the requirement is met, the coordinator would learn from each such refusal (or its
+    # absence) that the mentee requires something of a mentor.
+    program = ProgramRules(id=uuid4(), chapter_id=None, pairing_mode="rounds", both_must_accept=False, pair_cap=None,
+                           minimum_score=0, term_months=12, mentee_stages=[TrainingStage.UNDERGRADUATE],
+                           mentor_stages=[TrainingStage.RESIDENT])
+    mentee = Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=TrainingStage.UNDERGRADUATE,
+                       identity={"sexual_orientation": "gay"},
+                       identity_wishes=(IdentityWish("sexual_orientation", required=True),))
+    mentors = [Candidate(enrollment_id=uuid4(), person_id=uuid4(), stage=TrainingStage.RESIDENT,
+                         identity={"sexual_orientation": value}, shown=frozenset({"sexual_orientation"}))
+               for value in ("gay", "straight")]
+    ended = frozenset((mentee.person_id, mentor.person_id) for mentor in mentors)
+
+    assert [refusal(mentee, mentor, program, Weights(), ended, ended_by_coordinator=ended, mentee_judges=True)
+            for mentor in mentors] == ["ended_by_coordinator_before"] * 2

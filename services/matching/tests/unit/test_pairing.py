@@ -5,7 +5,7 @@ from uuid import uuid4
 
 import numpy as np
 from matching.domain.model import Candidate, ProgramRules, term_end
-from matching.domain.pairing import Proposal, Roster, pair_from_roster
+from matching.domain.pairing import Proposal, Roster, pair_from_roster, refusal
 from matching.domain.scoring import Weights, exclusion, fit
 from mentorship_contracts.vocabulary import TrainingStage as S
 
@@ -40,6 +40,18 @@ def test_a_mentor_at_capacity_is_ruled_out():
 
 def test_a_mentor_awaiting_approval_is_ruled_out():
     assert exclusion(person(S.UNDERGRADUATE), person(S.RESIDENT, approved=False), PROGRAM) == "mentor_not_approved"
+
+
+def test_a_pair_a_coordinator_ended_is_refused_after_every_rule_a_reason_cannot_set_aside():
+    # Pairing them again by hand takes a reason, which sets aside only the rules that may be: one that may not (a
+    # mentor not approved) is never hidden behind it.
+    mentee, unapproved, approved = person(S.UNDERGRADUATE), person(S.RESIDENT, approved=False), person(S.RESIDENT)
+    ended = frozenset({(mentee.person_id, unapproved.person_id), (mentee.person_id, approved.person_id)})
+
+    assert refusal(mentee, unapproved, PROGRAM, Weights(), ended, ended_by_coordinator=ended) == "mentor_not_approved"
+    assert refusal(mentee, approved, PROGRAM, Weights(), ended, ended_by_coordinator=ended) == \
+        "ended_by_coordinator_before"
+    assert refusal(mentee, approved, PROGRAM, Weights(), ended) == "declined_or_ended_before"
 
 
 def test_shared_specialty_and_offered_support_raise_the_score_and_say_why():

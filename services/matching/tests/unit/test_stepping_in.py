@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 from matching.domain import commands
 from matching.domain.errors import MenteeSuspended, MentorFull, PersonPaused, SamePerson, TransitionNotAllowed
-from matching.service_layer import projections, stepping_in, views
+from matching.service_layer import lifecycle, projections, stepping_in, views
 from mentorship_contracts import matching as published
 from mentorship_contracts.profiles import PersonReinstated, PersonSuspended
+from plumbing.errors import Conflict
 
 from .fakes import Platform
-from .profiles_service import Profiles, administrator
+from .profiles_service import Profiles, acting_as, administrator
 
 
 def program_acts(pairing, program) -> commands.Actor:
@@ -236,3 +237,69 @@ async def test_pairing_by_hand_someone_who_paused_is_refused_as_paused_not_as_un
     assert (refused.value.status, refused.value.code, refused.value.field) == (
         409, "person_paused", f"{who_paused}_id")
     assert not platform.events(published.PairingProposed)
+
+
+async def a_mentorship_a_coordinator_ended():
+    """A mentee and a mentor paired as they enrolled, whose mentorship a coordinator then ended (by mistake)."""
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    [confirmed] = platform.events(published.PairingConfirmed)
+    await stepping_in.end_for_program(commands.EndForProgram(confirmed.pairing_id, "other", "ended by mistake"),
+                                      platform.uow(), program_acts, administrator())
+    return platform, program, mentee, mentor
+
+
+async def test_a_pair_a_coordinator_ended_is_paired_again_by_hand_with_a_reason_and_the_override_is_audited():
+    # Neither of the two said no to the other: the coordinator did, and may undo it, saying why.
+    platform, program, mentee, mentor = await a_mentorship_a_coordinator_ended()
+
+    with pytest.raises(Conflict) as refused:
+        await stepping_in.pair_by_hand(commands.PairByHand(program, mentee, mentor), platform.uow(), administrator())
+    assert (refused.value.status, refused.value.code) == (409, "ended_by_coordinator_before")
+    unit = platform.uow()
+    again = await stepping_in.pair_by_hand(commands.PairByHand(program, mentee, mentor, "ended by mistake"), unit,
+                                           administrator())
+
+    assert (again.mentee_id, again.mentor_id, again.status) == (mentee, mentor, "proposed")
+    assert unit.audited[0].detail["overridden"] == "ended_by_coordinator_before"
+
+
+async def test_the_engine_does_not_propose_again_a_pair_a_coordinator_ended():
+    # The coordinator ended it for a reason: the room it freed is offered again, but not to the same pair.
+    platform, program, mentee, _ = await a_mentorship_a_coordinator_ended()
+
+    assert len(platform.events(published.PairingConfirmed)) == 1 and not platform.events(published.PairingProposed)
+    assert [e["person_id"] for e in await views.waitlist(program, platform.uow())] == [mentee]
+
+
+@pytest.mark.parametrize("closed_by", ["mentee", "mentor"])
+async def test_a_pair_one_of_them_ended_is_not_paired_again_by_hand_even_with_a_reason(closed_by):
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program()
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    [confirmed] = platform.events(published.PairingConfirmed)
+    await lifecycle.end(commands.EndPairing(confirmed.pairing_id, "schedule_conflict"), platform.uow(),
+                        acting_as(mentee if closed_by == "mentee" else mentor))
+
+    with pytest.raises(Conflict) as refused:
+        await stepping_in.pair_by_hand(commands.PairByHand(program, mentee, mentor, "they asked"), platform.uow(),
+                                       administrator())
+    assert refused.value.code == "declined_or_ended_before"
+
+
+async def test_a_pair_a_coordinator_ended_and_one_of_them_declined_since_is_not_paired_again_by_hand():
+    platform, program, mentee, mentor = await a_mentorship_a_coordinator_ended()
+    again = await stepping_in.pair_by_hand(commands.PairByHand(program, mentee, mentor, "ended by mistake"),
+                                           platform.uow(), administrator())
+    await lifecycle.decline(commands.DeclinePairing(again.id, "prefer_another_mentor"), platform.uow(),
+                            acting_as(mentee))
+
+    with pytest.raises(Conflict) as refused:
+        await stepping_in.pair_by_hand(commands.PairByHand(program, mentee, mentor, "once more"), platform.uow(),
+                                       administrator())
+    assert refused.value.code == "declined_or_ended_before"

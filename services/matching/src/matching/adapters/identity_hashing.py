@@ -5,10 +5,16 @@ its database, a dump or a backup of it hold no value, and without the key no val
 few each attribute has (as a plain hash would allow). They still show which people's values are equal.
 
 People describe themselves in their own words, so a value is hashed as it is compared (`comparable`): its case,
-accents, spacing and punctuation aside ("Yes, first-gen" is "yes first gen"), and an answer the web app suggests is
-the same answer in each of its languages (a Spanish speaker's "Sí" is an English speaker's "Yes"). Hashes written
-before a rule compare as before until their owners' matching profiles are sent again (`python -m profiles restate
-matching-profiles` sends them all).
+accents, spacing and punctuation aside ("Yes, first-gen" is "yes first gen"), an answer the web app suggests is
+the same answer in each of its languages (a Spanish speaker's "Sí" is an English speaker's "Yes"), and answers it
+suggests side by side for one identity are one answer ("Latina", "Latino" and "Latinx", and "Latine" too, are
+"Hispanic or Latino").
+
+Matching keeps nothing it could hash again: only hashes (the plaintext migration 0005 set aside is deleted as it is
+hashed). So a rule added here applies to an answer stored before only once its owner's matching profile arrives
+again: when they next save it, or when profiles restates every one (`python -m profiles restate matching-profiles`,
+to run once after deploying a new rule). Until then it compares as before: a "Latina" stored before shares nothing
+with a "Latino", nor with a "Latina" saved since.
 
 The key is the `MATCHING_IDENTITY_KEY` setting, 32 random bytes in URL-safe base64 (as
 `plumbing.settings.new_secret_key` makes them); there is no default. A new key makes every stored hash
@@ -31,7 +37,7 @@ _NOT_LETTERS_OR_DIGITS = re.compile(r"[\W_]+")
 
 # The answers the web app suggests on its Spanish pages (its `labels.IDENTITY_SUGGESTIONS`, in its catalogue), and
 # the feminine of the gendered ones, as their English (both comparable). tests/test_identity_answers_in_both_languages.py
-# keeps it in step with the web app.
+# keeps it in step with the web app. Then the answers it suggests beside another of the same meaning, as that one.
 _ENGLISH_OF = {
     "si": "yes",
     "negro o afroamericano": "black or african american", "negra o afroamericana": "black or african american",
@@ -70,13 +76,16 @@ _ENGLISH_OF = {
     "no binario a": "non binary", "sordo a o con perdida auditiva": "deaf or hard of hearing",
     "ciego a o con baja vision": "blind or low vision", "cristiano a": "christian", "catolico a": "catholic",
     "judio a": "jewish", "refugiado a": "refugee", "beneficiario a de daca": "daca recipient",
+    # Suggested beside "Hispanic or Latino", alike in every language; and "Latine", "Latino/a", as people write them.
+    "latina": "hispanic or latino", "latino": "hispanic or latino", "latinx": "hispanic or latino",
+    "latine": "hispanic or latino", "latino a": "hispanic or latino", "latina o": "hispanic or latino",
 }
 
 
 def comparable(value: str) -> str:
     """The words of a value, lower-case and without accents, one space apart, in English if they are a suggested
-    answer in Spanish; a value of no words (an emoji, say) as typed, folded, so that two such values are not taken
-    for equal."""
+    answer in Spanish, as the one answer if they are one of several suggested alike; a value of no words (an emoji,
+    say) as typed, folded, so that two such values are not taken for equal."""
     folded = unicodedata.normalize("NFKD", value).casefold()
     bare = "".join(character for character in folded if not unicodedata.combining(character))
     words = " ".join(_NOT_LETTERS_OR_DIGITS.split(bare)).strip()

@@ -131,7 +131,14 @@ class NoSharedLanguage(Conflict, code="no_shared_language"):
 
 
 class ClosedBefore(Conflict, code="declined_or_ended_before"):
-    """These two declined or ended a pairing before."""
+    """A pairing of these two closed before, and not each time by a coordinator ending it: one of them declined it or
+    ended it, it was left unanswered, a coordinator withdrew it while proposed, or who closed it was not kept yet.
+    Never paired again, by hand either."""
+
+
+class EndedByCoordinatorBefore(Conflict, code="ended_by_coordinator_before"):
+    """Each pairing of these two that closed was a mentorship a coordinator ended: paired again by hand only with a
+    reason (an override), never by the engine."""
 
 
 # --- rounds under review ------------------------------------------------------------------------------------
@@ -183,7 +190,8 @@ _REFUSALS: dict[str, type[Conflict]] = {
     "stage_not_welcome": StageNotEligible, "mentee_not_eligible": StageNotEligible,
     "identity_requirement_unmet": NotSuitable, "below_minimum_score": NotSuitable,
     "mentor_not_approved": MentorNotApproved, "different_kind": DifferentKind, "same_person": SamePerson,
-    "declined_or_ended_before": ClosedBefore, "no_shared_language": NoSharedLanguage,
+    "declined_or_ended_before": ClosedBefore, "ended_by_coordinator_before": EndedByCoordinatorBefore,
+    "no_shared_language": NoSharedLanguage,
 }
 
 _MESSAGES: dict[type[Conflict], str] = {

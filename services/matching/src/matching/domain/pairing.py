@@ -73,23 +73,27 @@ def pair_from_roster(program: ProgramRules, waiting: list[Candidate], roster: Ro
 
 
 # The rules a coordinator may set aside by naming a reason (a manual pairing): capacity, stage, threshold and language
-# (two languages are offered to list: they may know a pair shares another). (What the mentee requires of a mentor is
-# not checked by hand at all: the mentee judges the pair.)
+# (two languages are offered to list: they may know a pair shares another), and a mentorship of the two that a
+# coordinator ended (neither of them said no to the other). (What the mentee requires of a mentor is not checked by
+# hand at all: the mentee judges the pair.)
 OVERRIDABLE = frozenset({"mentor_at_capacity", "program_cap_reached", "mentor_not_eligible", "mentor_not_ahead",
-                         "stage_not_welcome", "mentee_not_eligible", "below_minimum_score", "no_shared_language"})
+                         "stage_not_welcome", "mentee_not_eligible", "below_minimum_score", "no_shared_language",
+                         "ended_by_coordinator_before"})
 
 
 def refusal(mentee: Candidate, mentor: Candidate, program: ProgramRules, weights: Weights,
             closed_before: frozenset[tuple[UUID, UUID]] = frozenset(), live_pairs: int | None = None,
-            explained: Fit | None = None, mentee_judges: bool = False) -> str | None:
+            explained: Fit | None = None, mentee_judges: bool = False,
+            ended_by_coordinator: frozenset[tuple[UUID, UUID]] = frozenset()) -> str | None:
     """Why the engine would not propose this mentee to this mentor, or None: the very rules a round and pairing on
     registration apply (the hard constraints of `scoring.exclusion`, then the program's threshold on the visible
     fit as `scorer` ranks it), plus the program's cap on pairs when the live count is given. `explained`: the pair's
     `fit`, when the caller has it already. `mentee_judges`: what the mentee requires of a mentor is left to them (a
-    pair made by hand, which they alone confirm): it is the only rule that `exclusion` checks after every other."""
+    pair made by hand, which they alone confirm): it is the only rule that `exclusion` checks after every other.
+    `ended_by_coordinator`: the pairs of `closed_before` that a coordinator pairing by hand is told of as such."""
     if mentee.stage not in program.mentee_stages:
         return "mentee_not_eligible"
-    ruled_out = exclusion(mentee, mentor, program, closed_before)
+    ruled_out = exclusion(mentee, mentor, program, closed_before, ended_by_coordinator)
     if ruled_out == "identity_requirement_unmet" and mentee_judges:
         ruled_out = None
     if ruled_out is not None:

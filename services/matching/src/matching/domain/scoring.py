@@ -249,12 +249,21 @@ def places_free(mentors: Iterable[Candidate], program: ProgramRules) -> tuple[in
 
 
 def exclusion(mentee: Candidate, mentor: Candidate, program: ProgramRules,
-              closed_before: frozenset[tuple[UUID, UUID]] = frozenset()) -> str | None:
-    """The hard constraint that rules this pair out, or None."""
+              closed_before: frozenset[tuple[UUID, UUID]] = frozenset(),
+              ended_by_coordinator: frozenset[tuple[UUID, UUID]] = frozenset()) -> str | None:
+    """The hard constraint that rules this pair out, or None. `closed_before`: the (mentee, mentor) pairs that
+    declined or ended before. `ended_by_coordinator` (given when a coordinator pairs by hand): those of them that
+    only ever closed as a mentorship a coordinator ended, told apart since a reason may set that aside. It is checked
+    after every other rule but what the mentee requires: setting it aside sets aside no rule that may not be, and it
+    is refused alike whether or not the mentor meets the requirement."""
     pairwise = pair_exclusion(mentee, mentor)
     if pairwise == "same_person":
         return pairwise
-    if (mentee.person_id, mentor.person_id) in closed_before:
+    pair = (mentee.person_id, mentor.person_id)
+    if pair in closed_before and pair not in ended_by_coordinator:
         return "declined_or_ended_before"
-    return mentor_exclusion(mentor, program) or pairwise
+    ruled_out = mentor_exclusion(mentor, program) or pairwise
+    if pair in ended_by_coordinator and ruled_out in (None, "identity_requirement_unmet"):
+        return "ended_by_coordinator_before"
+    return ruled_out
 

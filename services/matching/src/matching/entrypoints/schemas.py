@@ -54,7 +54,8 @@ class ManualPairingIn(Strict):
     mentee_id: UUID
     mentor_id: UUID
     override_reason: Annotated[str, Text(500)] | None = Field(
-        default=None, description="Sets aside the rules that may be (capacity, stage, threshold); "
+        default=None, description="Sets aside the rules that may be (capacity, stage, threshold, language, and "
+                                  "`ended_by_coordinator_before`: a mentorship of the two that a coordinator ended); "
                                   "audited")
 
 
@@ -484,10 +485,11 @@ class OverviewOut(BaseModel):
 
 class MentorshipReportOut(PublishedOut):
     """Rows: the chapter's programs (ids), or nationally the chapters (ids; "national" for programs of no chapter).
-    Columns: of the mentees (of `stage` if asked), waiting, paired (ever proposed or active), active, completed,
-    ended_early (mentees enrolled are in profiles' people report); no row totals (the measures do not add up). Counts
-    under five: "fewer_than_threshold"; others withheld so none can be worked out, from this answer or from it with
-    any other chapter's, stage's or the national one."""
+    Columns: how many mentees (of `stage` if asked), each once whatever their pairings: waiting now, paired (ever: a
+    pairing proposed now, or a mentorship that began), active now, completed (a mentorship), ended_early (one)
+    (mentees enrolled are in profiles' people report); no row totals (the measures do not add up: one who waits again
+    after a mentorship is both waiting and paired). Counts under five: "fewer_than_threshold"; others withheld so
+    none can be worked out, from this answer or from it with any other chapter's, stage's or the national one."""
 
     meetings_per_pairing: PublishedOut = Field(
         description="Pairings that happened (active, completed, ended), by meetings logged: 0, 1-2, 3-5, 6+")

@@ -179,6 +179,10 @@ class CandidatesRepository(Protocol):
 
     async def closed_before(self, program_id: UUID, mentee_ids: Iterable[UUID] | None = None) -> ClosedPairs: ...
 
+    async def ended_by_coordinator(self, mentee_ids: Iterable[UUID]) -> ClosedPairs:
+        """The pairs of these mentees that closed before, in any program, each time as a mentorship a coordinator
+        ended (none declined, left unanswered, nor ended by either of the two)."""
+
     async def unprofiled_mentees(self, program_id: UUID) -> int: ...
 
 

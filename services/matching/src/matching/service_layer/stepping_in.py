@@ -5,8 +5,9 @@ A pair made by hand is proposed as the engine proposes one (the same events, so 
 same rules (`domain.pairing.refusal`) but one: what the mentee requires of a mentor, which a refusal would tell the
 coordinator. The mentee judges that instead: a pair made by hand is always proposed, and only its mentee confirms
 it, seeing what the mentor chose to show them. A reason lets a coordinator set aside the rules that may be
-(capacity, stage, threshold), never pairing anyone with themself, nor a suspended or withdrawn person, nor a mentee
-already paired. Each step is audited.
+(capacity, stage, threshold, language, a mentorship of the two that a coordinator ended), never pairing anyone with
+themself, nor a suspended or withdrawn person, nor a mentee already paired, nor two of whom one declined or ended a
+pairing of the other. Each step is audited.
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ async def _pair(program: ProgramRules, mentee_id: UUID, mentor_id: UUID, overrid
         mentor = await _candidate(program, mentor_id, "mentor", "mentor_id", uow, kinds={mentee.pairing_kind})
     weights = await uow.programs.weights(program.id)
     reason = refusal(mentee, mentor, program, weights, await uow.candidates.closed_before(program.id, [mentee_id]),
-                     await uow.pairings.live_count(program.id), mentee_judges=True)
+                     await uow.pairings.live_count(program.id), mentee_judges=True,
+                     ended_by_coordinator=await uow.candidates.ended_by_coordinator([mentee_id]))
     if reason is not None and (reason not in OVERRIDABLE or not override_reason):
         raise refused(reason, "mentor_id")
     [written] = await propose(program, [Proposal(mentee, mentor, fit(mentee, mentor, weights))], uow,

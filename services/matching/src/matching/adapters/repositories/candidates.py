@@ -96,6 +96,18 @@ class PostgresCandidates:
             )
         return frozenset((r["mentee_id"], r["mentor_id"]) for r in rows)
 
+    async def ended_by_coordinator(self, mentee_ids: Iterable[UUID]) -> frozenset[tuple[UUID, UUID]]:
+        """(mentee, mentor) pairs among these mentees' that closed before, in any program, each time as a mentorship
+        a coordinator ended (`closed_by` 'program'; one closed before it was kept is not)."""
+        rows = await self._conn.fetch(
+            f"""SELECT mentee_id, mentor_id FROM pairings
+                 WHERE mentee_id = ANY($1) AND {records.closed_before()}
+                 GROUP BY mentee_id, mentor_id
+                HAVING bool_and(status = 'ended' AND closed_by IS NOT DISTINCT FROM 'program')""",
+            list(mentee_ids),
+        )
+        return frozenset((r["mentee_id"], r["mentor_id"]) for r in rows)
+
     async def unprofiled_mentees(self, program_id: UUID) -> int:
         return await self._conn.fetchval(
             """SELECT count(*) FROM enrollments e WHERE e.program_id = $1 AND e.role = 'mentee' AND e.active

@@ -22,19 +22,22 @@ class PostgresReports:
         return [dict(r) for r in rows]
 
     async def mentorships(self, program_ids: list[UUID]) -> dict[UUID, dict[str, dict[str, int]]]:
-        """Per program and mentees' stage: waiting, paired (ever proposed or active), active, completed, ended
-        early."""
+        """Per program and mentees' stage, how many mentees (each once, whatever their enrollments of several kinds
+        and their pairings): waiting now, paired (ever: a pairing proposed now, or a mentorship that began), active
+        now, with a mentorship completed, with one ended early. One who waits again after a mentorship is both
+        waiting and paired: the measures do not add up."""
         waiting = await self._conn.fetch(
-            f"""SELECT e.program_id, e.stage, count(*) FILTER (WHERE {records.waiting()}) AS waiting
+            f"""SELECT e.program_id, e.stage, count(DISTINCT e.person_id) FILTER (WHERE {records.waiting()}) AS waiting
                   FROM enrollments e
                  WHERE e.program_id = ANY($1) AND e.role = 'mentee'
                  GROUP BY 1, 2""", program_ids)
         paired = await self._conn.fetch(
             """SELECT x.program_id, e.stage,
-                      count(*) FILTER (WHERE x.status IN ('proposed', 'active', 'completed', 'ended')) AS paired,
-                      count(*) FILTER (WHERE x.status = 'active') AS active,
-                      count(*) FILTER (WHERE x.status = 'completed') AS completed,
-                      count(*) FILTER (WHERE x.status = 'ended') AS ended_early
+                      count(DISTINCT x.mentee_id) FILTER (WHERE x.status IN ('proposed', 'active', 'completed', 'ended'))
+                          AS paired,
+                      count(DISTINCT x.mentee_id) FILTER (WHERE x.status = 'active') AS active,
+                      count(DISTINCT x.mentee_id) FILTER (WHERE x.status = 'completed') AS completed,
+                      count(DISTINCT x.mentee_id) FILTER (WHERE x.status = 'ended') AS ended_early
                  FROM pairings x JOIN enrollments e ON e.id = x.mentee_enrollment_id
                 WHERE x.program_id = ANY($1)
                 GROUP BY 1, 2""", program_ids)
