@@ -1791,7 +1791,7 @@ async def test_a_report_page_leaves_out_a_stage_counted_nowhere(world):
 
 
 @pytest.mark.parametrize("language, mentorships, trends", [
-    ("en", "Paired, proposals included", "Confirmed"), ("es", "Duplas formadas, propuestas incluidas", "Confirmadas")])
+    ("en", "Ever paired, proposals included", "Confirmed"), ("es", "Alguna vez en dupla, propuestas incluidas", "Confirmadas")])
 async def test_the_reports_name_pairs_ever_made_and_mentorships_confirmed_in_a_month_apart(
         world, language, mentorships, trends):
     # matching counts a program's "paired" as every pair ever made, proposals included, and a month's "paired" as
@@ -2808,8 +2808,8 @@ async def test_pairing_by_hand_two_people_with_no_language_in_common_is_refused_
 
 @pytest.mark.parametrize("code", [
     "mentor_full", "program_cap_reached", "stage_not_eligible", "not_suitable", "mentor_not_approved", "different_kind",
-    "same_person", "declined_or_ended_before", "no_shared_language", "person_suspended", "not_enrolled",
-    "already_paired", "matching_profile_missing"])
+    "same_person", "declined_or_ended_before", "ended_by_coordinator_before", "no_shared_language",
+    "person_suspended", "not_enrolled", "already_paired", "matching_profile_missing"])
 async def test_every_rule_that_refuses_a_pair_made_by_hand_is_worded_for_the_coordinator(world, code):
     # A mentee and the mentor she had ended with were refused as "That did not work. Please try again.", which no
     # retry could change.
@@ -2820,6 +2820,18 @@ async def test_every_rule_that_refuses_a_pair_made_by_hand_is_worded_for_the_coo
             "csrf": CSRF, "mentee_id": world["waiting"]["id"], "mentor_id": world["mentor"]["id"], "override_reason": ""})
     said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', html.unescape(refused.text)))
     assert list(said) == ["mentor_id"] and "Please try again" not in said["mentor_id"]
+
+
+async def test_a_pair_a_coordinator_ended_is_said_to_be_paired_again_with_a_reason_not_blamed_on_the_two(world):
+    # A coordinator who ended a mentorship by mistake read that one of the two had declined or ended it.
+    s, program = world["s"], world["program"]
+    s.refuse[("POST", f"/v1/programs/{program['id']}/pairings")] = (409, "ended_by_coordinator_before", "mentor_id")
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/programs/{program['id']}/pairings", data={
+            "csrf": CSRF, "mentee_id": world["waiting"]["id"], "mentor_id": world["mentor"]["id"], "override_reason": ""})
+    said = dict(re.findall(r'<p class="field-error" id="([a-z_]+)-error">([^<]*)</p>', html.unescape(refused.text)))
+    assert said == {"mentor_id": "A coordinator ended their mentorship before. To pair them again, give a reason to "
+                                 "override."}
 
 
 @pytest.mark.parametrize("more, said", [({}, "(accepted)"), ({"requested_by_mentee": True}, "(asked for this mentor)"),

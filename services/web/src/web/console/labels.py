@@ -102,7 +102,7 @@ SKIPPED = {
     "mentor_not_approved": C_("The mentor is no longer approved"),
     "different_kind": C_("They are no longer enrolled for the same kind of mentorship"),
     "same_person": C_("A person cannot be paired with themself"),
-    "declined_or_ended_before": C_("They declined or ended a mentorship together before"),
+    "declined_or_ended_before": C_("They were paired before, and it was declined, ended or withdrawn"),
     "no_shared_language": C_("They no longer have a language in common to meet in"),
 }
 SKIPPED_OTHERWISE = C_("Could not be paired as drafted")  # a reason matching gives that the console has no words for
@@ -287,7 +287,8 @@ MEASURES = {
     "mentees": C_("Mentees"),
     "mentors": C_("Mentors"),
     "waiting": C_("Waiting"),
-    "paired": C_("Paired, proposals included"),  # matching's count of every pair made, accepted yet or not
+    # Matching's count of mentees ever paired, accepted yet or not: one waiting again after a mentorship is in both.
+    "paired": C_("Ever paired, proposals included"),
     "confirmed": C_("Confirmed"),  # a month's mentorships confirmed (matching's "paired" in its trends)
     "active": CC_("mentorships", "Active"),
     "completed": CC_("mentorships", "Completed"),
@@ -461,8 +462,10 @@ ERRORS = {
                               "reason to override."),
     "no_shared_language": C_("They have no language in common to meet in, by the languages each listed. To pair them "
                              "all the same (they share another language, say), give a reason to override."),
-    "declined_or_ended_before": C_("One of them declined a pair of these two, or ended their mentorship, in this "
-                                   "program: they are not paired again. Choose another mentor."),
+    "declined_or_ended_before": C_("They were paired before: one of them declined or ended it, or it lapsed "
+                                   "unanswered or was withdrawn. They are not paired again. Choose another mentor."),
+    "ended_by_coordinator_before": C_("A coordinator ended their mentorship before. To pair them again, give a reason "
+                                      "to override."),
     "mentor_not_approved": C_("This mentor is not approved for this program yet: approve them in Vetting first."),
     "different_kind": C_("This mentor offers another kind of mentorship than the mentee is looking for."),
     "matching_profile_missing": C_("Matching has not received this person's profile yet. Try again in a minute."),
