@@ -260,7 +260,7 @@ async def test_a_coordinator_reviews_a_round_publishes_it_and_steps_in_on_a_pair
         await page.get_by_label("Not a good fit").check()
         await page.get_by_label("In your words").fill("They could not find a time to meet")
         await page.get_by_role("button", name="End this mentorship").click()
-        await page.get_by_role("button", name="Yes, end it").click()  # asked first: it cannot be started again
+        await page.get_by_role("button", name="Yes, end it").click()  # asked first: both are emailed
         await expect(page.locator("#main").get_by_text("The mentorship has ended.")).to_be_visible()
         await page.goto(f"/console/programs/{program['id']}")
         await expect(page.locator("#waitlist ~ ol")).to_contain_text(f"A {run}")

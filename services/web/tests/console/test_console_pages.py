@@ -239,7 +239,7 @@ async def test_ending_and_reassigning_need_a_reason_and_reach_matching_with_it(w
         # Two problems, told apart: the summary read "Give a reason." twice.
         assert "Choose why it ends." in missing.text and "Say in a few words why it ends." in missing.text
         assert "Give a reason." not in missing.text
-        # Asked first, naming the two and the reason: a mentorship ended cannot be started again.
+        # Asked first, naming the two and the reason: both are emailed.
         asked = await page.post(f"/console/pairings/{pairing['id']}/end",
                                 data={"csrf": CSRF, "reason_code": "conduct", "end_reason": "Missed three meetings"})
         assert asked.status_code == 200 and not s.calls_to("matching", "POST")

@@ -179,7 +179,7 @@ async def end(pairing_id: UUID, desk: Console, posted: Form) -> Response:
         problems["reason_code"] = desk.error_words("end_reason_code_required")
     if not reason:
         problems["end_reason"] = desk.error_words("end_words_required")
-    if not problems and posted.get("confirm") != "yes":  # asked first, naming the two: it cannot be started again
+    if not problems and posted.get("confirm") != "yes":  # asked first, naming the two: both are emailed
         return await _pairing_page(desk, pairing_id, asking_end=True,
                                    end_values={"reason_code": code, "end_reason": reason})
     if not problems:
