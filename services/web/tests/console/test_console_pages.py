@@ -2847,6 +2847,19 @@ async def test_a_pairings_page_says_what_its_mentee_did_a_request_or_its_withdra
     assert said in mentee and ("(accepted)" in mentee) == (said == "(accepted)")
 
 
+@pytest.mark.parametrize("status", ["declined", "lapsed"])
+async def test_a_pair_that_never_began_is_listed_as_proposed_on_its_day_not_as_a_mentorship_since_then(world, status):
+    # A declined proposal read "Since December 7" and "Last meeting: none yet", as if it had begun.
+    s = world["s"]
+    s.pairings.clear()
+    s.pairing(world["program"], world["waiting"], world["mentor"], status=status)
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(f"/console/programs/{world['program']['id']}")).text
+    card = " ".join(re.sub(r"<[^>]+>", " ", text.split('<ul class="list cards">')[1].split("</ul>")[0]).split())
+    assert "Proposed January 10, 2026" in card
+    assert "Since" not in card and "Last meeting" not in card
+
+
 async def test_a_coordinator_sees_a_persons_mentorships_in_their_chapters_programs(world):
     async with as_(world, "coordinator")[0] as page:
         text = (await page.get(f"/console/people/{world['mentee']['id']}")).text
