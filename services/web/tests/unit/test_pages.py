@@ -3158,6 +3158,28 @@ async def test_taking_back_use_in_matching_in_a_hurry_is_saved_at_once_dropping_
     assert said in home
 
 
+@pytest.mark.parametrize("shown_before, shown_now, said", [
+    (False, True, "Saved. Your mentor or mentees can now read what you chose to show them, on their pages (nobody is "
+                  "emailed about it)."),
+    (True, False, "Saved. Your mentor or mentees no longer see what you stopped showing them, though what they read "
+                  "before cannot be taken back.")])
+async def test_showing_an_answer_to_ones_partner_or_no_longer_is_said_as_such_not_just_saved(
+        shown_before, shown_now, said):
+    # Both read only "What you share about who you are is saved.": not who can read it now.
+    identity = {"attributes": {"sexual_orientation": {"value": "Gay", "use_in_matching": True,
+                                                      "show_to_partner": shown_before}}, "requests": []}
+    services = Services({f"GET /v1/people/{ME}/identity": identity, f"PUT /v1/people/{ME}/identity": {},
+                         "GET /v1/programs": [], f"GET /v1/people/{ME}/overview": {"pairings": [], "waiting": []},
+                         f"GET /v1/people/{ME}/partners": [], f"GET /v1/people/{ME}/enrollments": []})
+    form = {"csrf": CSRF, "next": "/", "sexual_orientation.value": "Gay", "sexual_orientation.matching": "yes"}
+    if shown_now:
+        form["sexual_orientation.partner"] = "yes"
+    async with browser(services, ME) as page:
+        answer = await page.post("/sign-up/identity", data=form)
+        home = text_of((await page.get(answer.headers["location"])).text)
+    assert said in home and "is saved." not in home
+
+
 async def test_the_questions_about_who_you_are_say_how_to_delete_an_answer_and_that_withdrawing_ends_no_mentorship():
     # "You can withdraw these at any time" had no button: emptying the box deletes, which nothing said.
     async with browser(Services({f"GET /v1/people/{ME}/identity": NOTHING_DECLARED,

@@ -667,7 +667,12 @@ async def save_identity(visitor: Person, posted: Form) -> Response:
     except ServiceError as error:
         return await _identity_page(visitor, 422 if error.status < 500 else 503, attributes=form,
                                     error=visitor.error_words(error), back_to=back_to)
-    done = "identity_wish_dropped" if wish_dropped else "identity_answer_deleted" if answer_deleted else "identity_saved"
+    # Who may read an answer now is said when it changed: a partner's pages show it at once, unannounced.
+    shown_before = {name for name, given in held.items() if given.get("show_to_partner") and given.get("value")}
+    shown_now = {name for name, given in attributes.items() if given["show_to_partner"]}
+    done = ("identity_wish_dropped" if wish_dropped else "identity_answer_deleted" if answer_deleted
+            else "identity_now_hidden" if shown_before - shown_now else "identity_now_shown" if shown_now - shown_before
+            else "identity_saved")
     return redirect(visitor, _after_saving(posted, done, "/sign-up/enrol?signing_up=1"))
 
 

@@ -350,6 +350,10 @@ DONE = {
     "left_program": N_("You have left the program."),
     "interests_saved": N_("Your interests are saved."),
     "identity_saved": N_("What you share about who you are is saved."),
+    "identity_now_shown": N_("Saved. Your mentor or mentees can now read what you chose to show them, on their pages "
+                             "(nobody is emailed about it)."),
+    "identity_now_hidden": N_("Saved. Your mentor or mentees no longer see what you stopped showing them, though what "
+                              "they read before cannot be taken back."),
     "marked_read": N_("Marked as read."),
     "identity_wish_dropped": N_("Saved. Matching no longer uses what you took back, so your wish for a mentor who "
                                 "shares it is gone too. The answer itself is kept: to delete it, clear its words in "
