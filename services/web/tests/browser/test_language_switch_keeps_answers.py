@@ -92,6 +92,31 @@ async def test_what_was_ticked_and_typed_comes_back_after_switching_language(bro
         await context.close()
 
 
+async def test_answers_a_refused_form_gave_back_come_back_after_switching_language(browser):
+    # Jordan's identity form came back refused with what he had chosen; he pressed "Español" to read the error, and
+    # the page came back in Spanish with his saved answers instead: what the refused form held was not "changed".
+    context, page = await a_tab_on_the_interests_step(browser)
+    refused = (interests("en", "token-en")
+               .replace('<main id="main">', '<main id="main"><div class="notice error error-summary" role="alert">'
+                                            '<p>There is a problem</p></div>')
+               .replace('value="surgery">', 'value="surgery" checked>')
+               # Nothing chosen by the script, nor left to the browser to choose: the page as the server gave it.
+               .replace(" data-guess ", " ")
+               .replace('<option value="">Choose one</option>', '<option value="" selected>Choose one</option>')
+               .replace('<textarea id="goals" name="goals"></textarea>',
+                        '<textarea id="goals" name="goals">Aprender sobre cirugía</textarea>'))
+    try:
+        await page.route(f"{SITE}/interests", lambda route: route.fulfill(body=refused, content_type="text/html"))
+        await page.goto("/interests")
+        await page.unroute(f"{SITE}/interests")
+        await page.get_by_role("button", name="Español").click()
+        await expect(page.get_by_role("heading", name="Tus intereses")).to_be_visible()
+        await expect(page.get_by_label("Surgery")).to_be_checked()
+        await expect(page.get_by_label("Goals")).to_have_value("Aprender sobre cirugía")
+    finally:
+        await context.close()
+
+
 async def test_a_page_left_as_it_was_changes_language_with_nothing_carried(browser):
     context, page = await a_tab_on_the_interests_step(browser)
     try:

@@ -96,11 +96,12 @@
   // Switching language loads the page again in the other: what the person typed or chose in its forms and has not
   // sent is carried across (in this tab's storage, taken back as the page opens), not lost. Once they changed
   // anything, every field is carried as it stands (the page in the other language may tick other boxes by default:
-  // its own language among those one meets in); never a hidden field (its token) nor a password.
+  // its own language among those one meets in); never a hidden field (its token) nor a password. A form given back
+  // refused (its error summary shown) holds what they sent, which the page opened anew would not: carried too.
   var CARRIED = "answers-across-a-language-switch";
   function fieldsAsTheyStand() {
     var forms = document.querySelectorAll("main form");
-    var fields = [], changed = false;
+    var fields = [], changed = !!document.querySelector("main .error-summary");
     for (var f = 0; f < forms.length; f++) {
       for (var i = 0; i < forms[f].elements.length; i++) {
         var el = forms[f].elements[i];
