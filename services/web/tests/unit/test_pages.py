@@ -1690,6 +1690,38 @@ async def test_a_mentee_resting_after_a_mentorship_that_ran_its_course_is_not_sa
         "they are not waiting"
 
 
+async def test_a_mentee_who_asked_one_mentor_may_still_choose_others_from_home_while_the_request_waits():
+    # One request waiting took "Choose a mentor" and "Leave the program" off her home page: she may ask up to three.
+    services = a_home_with(A_MENTEE)
+    services.answers["GET /v1/programs"] = [{"id": PROGRAM, "name": "Premed circle", "term_months": 6,
+                                             "cadence_max_days": 60, "pairing_mode": "mentee_choice"}]
+    asked = a_pairing_of_mine("requested", requested_by_mentee=True, mentee_accepted=True, mentor_accepted=False,
+                              pairing_kind="general")
+    services.answers[f"GET /v1/people/{ME}/overview"] = {"pairings": [asked], "waiting": [
+        {"enrollment_id": A_MENTEE["id"], "program_id": PROGRAM, "pairing_kind": "general", "position": 4,
+         "waiting_since": "2026-12-01T10:00:00Z"}]}
+    services.answers[f"GET /v1/pairings/{PAIRING}"] = asked
+    async with browser(services, ME) as page:
+        home = " ".join((await page.get("/")).text.split())
+    assert "Choose a mentor" in home
+    assert "You asked this mentor; we are waiting for their answer." in home
+
+
+async def test_a_mentee_who_mentors_in_the_same_program_still_sees_her_own_wait():
+    # Her mentee in the program hid the card of her own wait for a mentor there.
+    services = a_home_with(A_MENTEE)
+    mentoring = {**A_MENTEE, "id": str(uuid4()), "role": "mentor", "capacity": 2, "approval": "approved"}
+    services.answers[f"GET /v1/people/{ME}/enrollments"] = [A_MENTEE, mentoring]
+    mine = a_pairing_of_mine("active", mentee_id=str(uuid4()), mentor_id=ME, pairing_kind="general",
+                             confirmed_at="2026-11-05T15:00:00+00:00")
+    services.answers[f"GET /v1/people/{ME}/overview"] = {"pairings": [mine], "waiting": [
+        {"enrollment_id": A_MENTEE["id"], "program_id": PROGRAM, "pairing_kind": "general", "position": 4,
+         "waiting_since": "2026-12-01T10:00:00Z"}]}
+    async with browser(services, ME) as page:
+        home = " ".join((await page.get("/")).text.split())
+    assert "You are number 4 in line, waiting since December 1, 2026." in text_of(home)
+
+
 @pytest.mark.parametrize("language, said, choose", [
     ("en", "In this program you choose your mentor: nobody is proposed to you. Ask a mentor, and they answer.",
      "Choose a mentor"),
@@ -3978,7 +4010,7 @@ async def test_the_languages_one_meets_in_are_named_mid_sentence_in_lower_case_i
 async def test_an_answer_shown_to_ones_partner_is_said_in_spanish_of_the_answer_in_the_feminine():
     async with browser(Services({f"GET /v1/people/{ME}/identity": NOTHING_DECLARED}), ME, language="es") as page:
         shown = text_of((await page.get("/sign-up/identity")).text)
-    assert "la persona que te asignemos en tu mentoría puede verla, aquí en la plataforma" in shown
+    assert "cada persona con la que te asignemos una mentoría, ahora o más adelante, puede verla, aquí en la plataforma" in shown
 
 
 async def test_in_spanish_registrations_coming_up_are_headed_in_the_feminine():

@@ -319,7 +319,10 @@ async def dashboard(visitor: Visit) -> dict[str, Any]:
     for view, hopes in zip(asked, await asyncio.gather(*(_mentee_hopes(visitor, UUID(v["id"])) for v in asked)),
                            strict=True):
         view["mentee_hopes"] = hopes
-    paired_kinds = {(p["program_id"], p["pairing_kind"]) for p in live}
+    # Waiting for a mentor ends with one's own proposal or mentorship as a mentee; not with a request (a mentee who
+    # chooses may ask several), nor with a mentee of one's own in the same program.
+    paired_kinds = {(p["program_id"], p["pairing_kind"]) for p in live
+                    if p["mentee_id"] == str(me) and p["status"] != "requested"}
     waiting = [e for e in enrollments if e["active"] and e["role"] == "mentee"
                and (e["program_id"], e["pairing_kind"]) not in paired_kinds]
     places_by = {(w["program_id"], w["pairing_kind"]): w for w in overview["waiting"]}
