@@ -11,7 +11,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
@@ -27,6 +28,7 @@ from .metrics import Metrics
 from .person_keys import KeysUnavailable
 from .runtime import Service
 from .unit_of_work import Commits, recording_commits, stop_recording_commits
+from .validation import NUL, nul_paths
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("plumbing.access")
@@ -101,6 +103,43 @@ def error_body(code: str, message: str, field: str | None = None, errors: list |
 def _field_name(location: Iterable) -> str:
     parts = [str(p) for p in location if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or "body"
+
+
+# The code of a refusal of text PostgreSQL cannot store (a NUL), whatever field holds it: clients may rely on it.
+INVALID_CHARACTER = "invalid_character"
+
+
+async def _refuse_unstorable_text(request: Request) -> None:
+    """Every route's first dependency (`create_app`): a NUL in what the route reads is refused, 422
+    `invalid_character` naming each field holding one, through the app's handler of bad input (the web answers a
+    page). PostgreSQL's text and jsonb cannot hold one, so it would end as a 5xx wherever it reached the database,
+    whatever type the route gave the field. Read: the path's parameters; the query, when the route reads one (a
+    parameter it does not read is ignored, as any unknown one is); the JSON body, when it takes one (FastAPI has
+    parsed it already; a form is the web's, which sends what it holds on to the services as JSON)."""
+    route: APIRoute = request.scope["route"]
+    found: list[tuple[str | int, ...]] = [("path", name) for name, value in request.path_params.items()
+                                          if isinstance(value, str) and NUL in value]
+    query = request.scope["query_string"]
+    if (b"%00" in query or b"\x00" in query) and _reads_the_query(route.dependant):
+        found += [("query", name) for name, value in request.query_params.multi_items() if NUL in value]
+    if route.body_field is not None and _is_json(request.headers.get("content-type")):
+        if b"\\u0000" in await request.body():  # the only way JSON writes a NUL: most bodies are not walked
+            found += [("body", *at) for at in nul_paths(await request.json())]
+    if found:
+        raise RequestValidationError([
+            {"type": INVALID_CHARACTER, "loc": at,
+             "msg": f"the field {_field_name(at)} holds a character that cannot be stored (NUL)"}
+            for at in dict.fromkeys(found)])
+
+
+def _reads_the_query(dependant: Dependant) -> bool:
+    return bool(dependant.query_params) or any(_reads_the_query(d) for d in dependant.dependencies)
+
+
+def _is_json(content_type: str | None) -> bool:
+    """Whether FastAPI reads a body of this type as JSON (it does one that says no type)."""
+    media = (content_type or "application/json").partition(";")[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
 def _mapped(mapper: Callable[[Any], ApiError]):
@@ -332,7 +371,7 @@ def create_app(
             await service.stop()
 
     hidden: dict[str, Any] = {} if documented else {"openapi_url": None, "docs_url": None, "redoc_url": None}
-    app = FastAPI(title=title, version=version, lifespan=lifespan,
+    app = FastAPI(title=title, version=version, lifespan=lifespan, dependencies=[Depends(_refuse_unstorable_text)],
                   responses={422: {"model": ErrorBody, "description": _MEANING[422]}}, **hidden)
     app.state.service = service
     redact_access_log(credential_paths)
@@ -390,6 +429,8 @@ def create_app(
         errors = [{"field": "body" if e["type"] == "json_invalid" else _field_name(e["loc"]), "message": e["msg"]}
                   for e in exc.errors()]
         first = errors[0]
+        if exc.errors()[0]["type"] == INVALID_CHARACTER:  # each message names its field already
+            return JSONResponse(error_body(INVALID_CHARACTER, first["message"], first["field"], errors), 422)
         return JSONResponse(
             error_body("invalid_request", f"{first['field']}: {first['message']}", first["field"], errors), 422
         )

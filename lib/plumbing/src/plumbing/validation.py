@@ -85,6 +85,40 @@ Offset = Annotated[int, Field(ge=0, le=10_000_000)]
 Limit = Annotated[int, Field(ge=1, le=500)]
 
 
+NUL = "\x00"  # the one character PostgreSQL's text (and jsonb) cannot hold
+NUL_PATHS_AT_MOST = 20  # named of one body, which may hold a hundred thousand in its megabyte
+_Place = tuple["_Place", str | int] | None  # where a value is: its parent's place and its name or index there
+
+
+def nul_paths(value: object) -> list[tuple[str | int, ...]]:
+    """Where a parsed JSON value holds a NUL, in the order it is written (the first `NUL_PATHS_AT_MOST`): the path
+    of each string holding one (`("answers", 0, "value")`), and of each object with a member's name holding one,
+    before its members (the name itself is no field a client could be told of). Walked without recursion, each
+    place noting only its parent's: a body may be nested as deep as the JSON parser allows."""
+    found: list[tuple[str | int, ...]] = []
+    waiting: list[tuple[_Place, object]] = [(None, value)]
+    while waiting and len(found) < NUL_PATHS_AT_MOST:
+        place, value = waiting.pop()
+        if isinstance(value, str):
+            if NUL in value:
+                found.append(_path(place))
+        elif isinstance(value, list):
+            waiting.extend(((place, index), value[index]) for index in reversed(range(len(value))))
+        elif isinstance(value, dict):
+            if any(NUL in name for name in value):
+                found.append(_path(place))
+            waiting.extend(((place, name), item) for name, item in reversed(value.items()))
+    return found
+
+
+def _path(place: _Place) -> tuple[str | int, ...]:
+    names: list[str | int] = []
+    while place is not None:
+        place, name = place
+        names.append(name)
+    return tuple(reversed(names))
+
+
 IDS_AT_ONCE = 200  # ids one query string names: a page of a list, well under what a URL holds (200 × 37 characters)
 
 

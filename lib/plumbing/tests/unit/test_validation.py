@@ -1,12 +1,23 @@
 """Input types refuse what would break a service later, and name why."""
 
+import json
 from datetime import UTC, datetime
 from typing import Annotated
 from uuid import uuid4
 
 import pytest
 from plumbing.errors import Invalid
-from plumbing.validation import IDS_AT_ONCE, Limit, Moment, MultilineText, Offset, Text, comma_separated_ids
+from plumbing.validation import (
+    IDS_AT_ONCE,
+    NUL_PATHS_AT_MOST,
+    Limit,
+    Moment,
+    MultilineText,
+    Offset,
+    Text,
+    comma_separated_ids,
+    nul_paths,
+)
 from pydantic import BaseModel, Field, ValidationError
 
 
@@ -68,3 +79,9 @@ def test_ids_named_in_a_query_are_read_once_each_in_their_order_and_a_bad_one_or
     with pytest.raises(Invalid) as many:
         comma_separated_ids(",".join(str(uuid4()) for _ in range(IDS_AT_ONCE + 1)))
     assert many.value.field == "ids"
+
+
+def test_the_nuls_of_a_body_are_found_however_deep_and_the_first_few_named():
+    deep = json.loads("[" * 800 + '{"a\\u0000": "\\u0000"}' + "]" * 800)  # about as deep as JSON parses (~1,000)
+    assert nul_paths(deep) == [(0,) * 800, (0,) * 800 + ("a\x00",)]
+    assert nul_paths({"many": ["\x00"] * 100_000}) == [("many", i) for i in range(NUL_PATHS_AT_MOST)]

@@ -135,6 +135,31 @@ async def test_a_lone_surrogate_is_refused_naming_the_field(profiles, world):
     assert (response.status_code, response.json()["error"]["field"]) == (422, "display_name"), response.text
 
 
+def cannot_be_stored(field: str) -> dict:
+    """The refusal every service gives text PostgreSQL cannot hold (a NUL), whatever the route typed it as."""
+    message = f"the field {field} holds a character that cannot be stored (NUL)"
+    return {"code": "invalid_character", "message": message, "field": field,
+            "errors": [{"field": field, "message": message}]}
+
+
+async def test_a_nul_typed_into_the_coordinators_people_search_is_refused_naming_the_search(profiles, world):
+    async with profiles.client(Role.COORDINATOR, chapter_id=world["chapter"]) as coordinator:
+        found = await coordinator.get("/v1/people", params={"q": "resident", "chapter_id": world["chapter"]})
+        refused = await coordinator.get("/v1/people", params={"q": "resi\x00dent", "chapter_id": world["chapter"]})
+    assert [p["id"] for p in found.json()["items"]] == [world["resident"]], "the search itself reads the database"
+    assert (refused.status_code, refused.json()["error"]) == (422, cannot_be_stored("q"))
+
+
+async def test_a_nul_deep_in_an_invitation_file_is_refused_naming_the_file(profiles, world):
+    # The web lets through a file whose first 4 KB hold no NUL (its test for a spreadsheet's own format).
+    text = "name,email,stage\n" + "Rae Resident,rae@example.org,resident\n" * 200 + "Fen\x00,fen@example.org,resident\n"
+    body = {"program_id": world["program"], "role": "mentor", "csv": text, "language": "en"}
+    async with profiles.client(Role.COORDINATOR, chapter_id=world["chapter"]) as coordinator:
+        previewed = await coordinator.post("/v1/invitations/preview", json=body)
+        invited = await coordinator.post("/v1/invitations", json=body)
+    assert [(r.status_code, r.json()["error"]) for r in (previewed, invited)] == [(422, cannot_be_stored("csv"))] * 2
+
+
 IDENTITY_CASES = {
     "a NUL byte in a value": ({"attributes": {"disability": {"value": "deaf\x00", "use_in_matching": True}}},
                               "attributes.disability.value"),
