@@ -74,6 +74,51 @@ async def test_only_the_pairs_a_coordinator_publishes_from_a_reviewed_draft_are_
             str(program)}
 
 
+async def test_a_coordinator_puts_back_a_pair_removed_from_a_draft_by_mistake_and_adds_one_where_a_mentor_has_room(
+        matching, matching_settings, profiles, observer):
+    chapter = uuid4()
+    program = await profiles.program(chapter_id=chapter, pairing_mode="rounds")
+    mentors = [await profiles.person(program, "mentor") for _ in range(2)]
+    mentees = [await profiles.person(program, "mentee") for _ in range(3)]
+    await known_to_matching(matching_settings, *mentors, *mentees)
+    async with client(matching, "coordinator", chapter_id=chapter, person_id=uuid4()) as coordinator:
+        draft = await drafted_round(coordinator, program)
+        round_id, (hana, kept) = draft["id"], draft["pairs"]
+        [left] = [u["mentee_id"] for u in draft["unpaired"]]
+        assert draft["mentors_with_places"] == []
+        add = f"/v1/rounds/{round_id}/pairs"
+        assert (await coordinator.delete(f"{add}/{hana['mentee_id']}")).status_code == 204
+        assert (await coordinator.get(f"/v1/rounds/{round_id}")).json()["mentors_with_places"] == [
+            {"mentor_id": hana["mentor_id"], "places": 1}]
+
+        full = await coordinator.post(add, json={"mentee_id": hana["mentee_id"], "mentor_id": kept["mentor_id"]})
+        back = await coordinator.post(add, json={"mentee_id": hana["mentee_id"], "mentor_id": hana["mentor_id"]})
+
+        assert (full.status_code, full.json()["error"]["code"], full.json()["error"]["field"]) == (
+            409, "mentor_full", "mentor_id")
+        assert back.status_code == 201, back.text
+        restored = back.json()
+        assert (restored["pairs"], restored["unpaired"], restored["mentors_with_places"]) == (
+            draft["pairs"], draft["unpaired"], [])
+        assert (await coordinator.delete(f"{add}/{hana['mentee_id']}")).status_code == 204
+        made = await coordinator.post(add, json={"mentee_id": left, "mentor_id": hana["mentor_id"]})
+        assert made.status_code == 201, made.text
+        assert {p["mentee_id"]: p["by_hand"] for p in made.json()["pairs"]} == {left: True, kept["mentee_id"]: False}
+        assert [(u["mentee_id"], u["reason_code"]) for u in made.json()["unpaired"]] == [
+            (hana["mentee_id"], "removed_by_coordinator")]
+        published = await coordinator.post(f"/v1/rounds/{round_id}/publish")
+        assert published.status_code == 200, published.text
+        proposed = await observer.wait_for(program, "pairing_proposed", count=2)
+        assert {(p["mentee_id"], p["mentor_id"]) for p in proposed} == {
+            (left, hana["mentor_id"]), (kept["mentee_id"], kept["mentor_id"])}
+        again = await coordinator.post(add, json={"mentee_id": hana["mentee_id"], "mentor_id": hana["mentor_id"]})
+        assert (again.status_code, again.json()["error"]["code"]) == (409, "round_not_draft")
+    async with client(matching, "admin", person_id=uuid4()) as admin:
+        trail = (await admin.get("/v1/audit", params={"chapter_id": str(chapter)})).json()["entries"]
+        assert [sorted(set(e["detail"]) & {"removed", "added"}) for e in trail if e["action"] == "round.edited"] == [
+            ["removed"], ["added"], ["removed"], ["added"]]
+
+
 async def test_a_coordinator_pairs_by_hand_within_the_rules_or_overrides_capacity_naming_a_reason(
         matching, matching_settings, profiles, observer):
     chapter = uuid4()
@@ -218,7 +263,7 @@ async def test_a_coordinator_of_another_chapter_finds_nothing_and_a_participant_
                 ("GET", f"/v1/programs/{program}/feedback", None), ("GET", f"/v1/programs/{program}/rounds", None),
                 ("POST", f"/v1/programs/{program}/rounds", {}), ("GET", f"/v1/rounds/{round_id}", None),
                 ("POST", f"/v1/rounds/{round_id}/publish", None), ("POST", f"/v1/rounds/{round_id}/discard", None),
-                ("DELETE", f"/v1/rounds/{round_id}/pairs/{mentee}", None)]
+                ("DELETE", f"/v1/rounds/{round_id}/pairs/{mentee}", None), ("POST", f"/v1/rounds/{round_id}/pairs", pair)]
     async with client(matching, "coordinator", chapter_id=uuid4(), person_id=uuid4()) as other, \
             client(matching, "participant", person_id=mentee) as participant:
         for method, path, body in requests:

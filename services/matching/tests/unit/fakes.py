@@ -710,6 +710,10 @@ class FakeRounds:
         for e in mentee_enrollment_ids:
             self.pairs.get(round_id, {}).pop(e, None)
 
+    async def remove_unpaired(self, round_id: UUID, mentee_enrollment_ids: list[UUID]) -> None:
+        for e in mentee_enrollment_ids:
+            self.unpaired.get(round_id, {}).pop(e, None)
+
     async def close(self, round_id: UUID, *, status: str, paired: int | None = None, unpaired: int | None = None,
                     total_score: int | None = None, skipped: list[dict] | None = None) -> None:
         found = self.rounds[round_id]

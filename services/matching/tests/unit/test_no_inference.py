@@ -335,6 +335,40 @@ async def test_a_coordinator_swapping_drafted_mentors_is_answered_alike_whether_
     assert now["status"] == "proposed"  # the mentee judges a pair their coordinator chose
 
 
+async def test_a_coordinator_adding_a_pair_to_a_draft_is_answered_alike_whether_or_not_the_mentee_requires_an_identity():
+    """As a swap: a refusal for an unmet identity requirement, or a pair set apart for it, would tell the coordinator
+    that the mentee requires one. The pair added is theirs, proposed at publishing for its mentee alone to confirm."""
+    answers = []
+    for requests in (REQUIREMENT, []):
+        platform = Platform()
+        profiles = Profiles(platform)
+        program = await profiles.program(pairing_mode="rounds", both_must_accept=False, minimum_score=0)
+        mentor = await profiles.person(program, "mentor", specialties=["pediatrics"],
+                                       identity_for_matching={"sexual_orientation": "straight"})
+        await shown_to_partners(platform, mentor)
+        first = await profiles.person(program, "mentee", specialties=["pediatrics"])  # the better fit: drafted
+        probed = await profiles.person(program, "mentee", identity_for_matching={"sexual_orientation": "gay"},
+                                       identity_requests=requests)
+        round_id = await rounds.queue_round(commands.RunRound(program, "optimal", False), platform.uow(),
+                                            administrator())
+        await rounds.run_next_round(platform.uow, optimal_assignment)
+        with pytest.raises(Exception) as full:
+            await rounds.add_pair(commands.AddPairToDraft(round_id, probed, mentor), platform.uow(), administrator())
+        await rounds.remove_pair(round_id, first, platform.uow(), administrator())
+        unit = platform.uow()
+
+        await rounds.add_pair(commands.AddPairToDraft(round_id, probed, mentor), unit, administrator())
+
+        [added] = (await rounds.round_status(round_id, platform.uow()))["pairs"]
+        await rounds.publish(round_id, platform.uow(), administrator())
+        [made] = platform.repositories["pairings"].pairings.values()
+        await lifecycle.accept(commands.AcceptPairing(made["id"]), platform.uow(), acting_as(mentor))
+        answers.append((type(full.value), full.value.field, added.by_hand, added.score, added.reasons,
+                        unit.audited[0].detail.keys(), made["origin"], made["status"]))
+    assert answers[0] == answers[1] and answers[0][0].code == "mentor_full"
+    assert answers[0][2] and answers[0][-2:] == ("manual", "proposed")
+
+
 async def test_the_mentee_of_a_pair_made_by_hand_is_told_whether_the_mentor_meets_what_they_require():
     """They judge a pair no rule checked against their requirement: the proposal tells them (and them only) whether
     the mentor shares and shows what they require, as a pairing the engine made for it would."""

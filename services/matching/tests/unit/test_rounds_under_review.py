@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from uuid import uuid4
 
 import pytest
 from matching.adapters.solver import optimal_assignment
 from matching.domain import commands
 from matching.domain.errors import (
+    AlreadyPaired,
     DifferentKind,
     DraftAwaitingReview,
+    MentorFull,
+    NotEnrolled,
     PairNotInRound,
+    PersonPaused,
+    ProgramCapReached,
     RoundAlreadyRunning,
     RoundNotDraft,
     SameMentor,
+    SamePerson,
 )
-from matching.service_layer import overlap, projections, rounds
+from matching.domain.scoring import fit
+from matching.service_layer import overlap, projections, rounds, stepping_in
 from mentorship_contracts import matching as published
 from mentorship_contracts.profiles import EnrollmentWithdrawn
 
@@ -180,6 +188,216 @@ async def test_a_swap_that_would_pair_a_mentee_with_a_mentor_of_another_kind_is_
         await rounds.swap(round_id, research, clinical, platform.uow(), administrator())
     with pytest.raises(PairNotInRound):
         await rounds.remove_pair(round_id, program, platform.uow(), administrator())
+
+
+def adding(round_id, mentee, mentor) -> commands.AddPairToDraft:
+    return commands.AddPairToDraft(round_id, mentee, mentor)
+
+
+async def visible_fit(platform: Platform, program, mentee, mentor):
+    """The pair's visible fit (the score and reasons anyone reads), as the engine scores its pairs."""
+    rules = await platform.programs.get(program)
+    candidates = platform.repositories["candidates"]
+    [them] = [c for c in await candidates.in_program(rules, "mentee") if c.person_id == mentee]
+    [him] = [c for c in await candidates.in_program(rules, "mentor") if c.person_id == mentor]
+    return fit(them, him, await platform.programs.weights(program))
+
+
+async def test_a_pair_removed_by_mistake_and_put_back_is_the_engines_pair_again_and_its_mentee_no_longer_unpaired():
+    # Removing a pair could not be undone: the only way back was to discard the draft, and the swaps with it.
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    [await profiles.person(program, "mentor", specialties=["pediatrics"]) for _ in range(2)]
+    hana = await profiles.person(program, "mentee", specialties=["pediatrics"])
+    await profiles.person(program, "mentee")
+    round_id = await drafted(platform, program)
+    engines = (await rounds.round_status(round_id, platform.uow()))["pairs"]
+    jamal = next(p.mentor_id for p in engines if p.mentee_id == hana)
+    await rounds.remove_pair(round_id, hana, platform.uow(), administrator())
+    unit = platform.uow()
+
+    await rounds.add_pair(adding(round_id, hana, jamal), unit, administrator())
+
+    draft = await rounds.round_status(round_id, platform.uow())
+    assert draft["pairs"] == engines and draft["unpaired_list"] == []
+    [edited] = unit.audited
+    assert (edited.action, edited.detail) == ("round.edited", {"program_id": str(program), "added": str(hana),
+                                                               "mentor_id": str(jamal)})
+    await rounds.publish(round_id, platform.uow(), administrator())
+    assert {p["origin"] for p in platform.stored_pairings()} == {"round"}
+
+
+async def test_a_mentee_left_unpaired_is_added_with_a_mentor_who_has_room_as_a_pair_made_by_hand_by_its_visible_fit():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    await profiles.person(program, "mentor", specialties=["pediatrics"])
+    mentees = [await profiles.person(program, "mentee", specialties=["pediatrics"]) for _ in range(2)]
+    round_id = await drafted(platform, program)
+    [left] = [u.mentee_id for u in (await rounds.round_status(round_id, platform.uow()))["unpaired_list"]]
+    late = await profiles.person(program, "mentor", specialties=["pediatrics"])  # enrolled after the round ran
+
+    await rounds.add_pair(adding(round_id, left, late), platform.uow(), administrator())
+
+    draft = await rounds.round_status(round_id, platform.uow())
+    added = next(p for p in draft["pairs"] if p.mentee_id == left)
+    visible = await visible_fit(platform, program, left, late)
+    assert (added.mentor_id, added.by_hand, added.score, added.reasons) == (late, True, visible.score, visible.reasons)
+    assert draft["unpaired_list"] == [] and {p.mentee_id for p in draft["pairs"]} == set(mentees)
+    await rounds.publish(round_id, platform.uow(), administrator())
+    assert {(p["mentee_id"], p["origin"]) for p in platform.stored_pairings()} == {
+        (m, "manual" if m == left else "round") for m in mentees}
+
+
+async def test_a_pair_added_by_hand_swapped_away_and_back_is_still_made_by_hand_and_a_removed_one_still_the_engines():
+    # The mentor the engine drafted for a mentee is kept through a removal and an addition: with it again, theirs is
+    # the engine's pair; a mentee the engine drafted with nobody has no engine's pair to return to.
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    [await profiles.person(program, "mentor") for _ in range(2)]
+    everyone = [await profiles.person(program, "mentee") for _ in range(3)]
+    round_id = await drafted(platform, program)
+    draft = await rounds.round_status(round_id, platform.uow())
+    engines = {p.mentee_id: p.mentor_id for p in draft["pairs"]}
+    [left] = [u.mentee_id for u in draft["unpaired_list"]]
+    removed, kept = [m for m in everyone if m != left]
+    await rounds.remove_pair(round_id, removed, platform.uow(), administrator())
+    await rounds.add_pair(adding(round_id, left, engines[removed]), platform.uow(), administrator())
+
+    for _ in range(2):
+        await rounds.swap(round_id, left, kept, platform.uow(), administrator())
+    await rounds.remove_pair(round_id, kept, platform.uow(), administrator())
+    await rounds.add_pair(adding(round_id, kept, engines[kept]), platform.uow(), administrator())
+
+    pairs = {p.mentee_id: (p.mentor_id, p.by_hand) for p in (await rounds.round_status(round_id, platform.uow()))[
+        "pairs"]}
+    assert pairs == {left: (engines[removed], True), kept: (engines[kept], False)}
+
+
+async def test_a_pair_is_added_only_with_a_mentor_who_has_a_place_once_the_drafts_other_pairs_are_counted():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    mentor = await profiles.person(program, "mentor", capacity=2)
+    [await profiles.person(program, "mentee") for _ in range(3)]
+    round_id = await drafted(platform, program)
+    before = await rounds.round_status(round_id, platform.uow())
+    [left] = [u.mentee_id for u in before["unpaired_list"]]
+    unit = platform.uow()
+
+    with pytest.raises(MentorFull) as refused:
+        await rounds.add_pair(adding(round_id, left, mentor), unit, administrator())
+
+    assert (refused.value.status, refused.value.code, refused.value.field) == (409, "mentor_full", "mentor_id")
+    after = await rounds.round_status(round_id, platform.uow())
+    assert (after["pairs"], after["unpaired_list"]) == (before["pairs"], before["unpaired_list"])
+    assert not unit.audited
+
+
+async def test_a_pair_is_added_only_under_the_programs_cap_once_the_drafts_pairs_are_counted():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds", pair_cap=1)
+    mentors = [await profiles.person(program, "mentor") for _ in range(2)]
+    [await profiles.person(program, "mentee") for _ in range(2)]
+    round_id = await drafted(platform, program)
+    draft = await rounds.round_status(round_id, platform.uow())
+    [paired] = draft["pairs"]
+    [left] = [u.mentee_id for u in draft["unpaired_list"]]
+    [free] = [m for m in mentors if m != paired.mentor_id]
+
+    with pytest.raises(ProgramCapReached) as refused:
+        await rounds.add_pair(adding(round_id, left, free), platform.uow(), administrator())
+
+    assert (refused.value.status, refused.value.code, refused.value.field) == (409, "program_cap_reached", "mentor_id")
+
+
+async def test_a_pair_is_added_only_with_a_mentor_of_the_program_of_the_mentees_kind_as_pairing_by_hand_refuses():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    research = await profiles.person(program, "mentor", kind="research")
+    clinical = await profiles.person(program, "mentee", kind="clinical")  # no mentor of their kind: left unpaired
+    round_id = await drafted(platform, program)
+
+    refused = {}
+    for mentor, kind in ((research, DifferentKind), (clinical, SamePerson), (uuid4(), NotEnrolled)):
+        with pytest.raises(kind) as refusal:
+            await rounds.add_pair(adding(round_id, clinical, mentor), platform.uow(), administrator())
+        refused[kind] = (refusal.value.status, refusal.value.field)
+
+    assert refused == {DifferentKind: (409, "mentee_id"), SamePerson: (409, "mentor_id"),
+                       NotEnrolled: (404, "mentor_id")}
+
+
+async def test_a_mentee_is_added_only_if_the_draft_leaves_them_unpaired_and_they_still_wait_the_refusal_naming_them():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    mentor = await profiles.person(program, "mentor", capacity=3)
+    paired, removed = [await profiles.person(program, "mentee") for _ in range(2)]
+    round_id = await drafted(platform, program)
+    await rounds.remove_pair(round_id, removed, platform.uow(), administrator())
+    await profiles.pause(removed, program)
+    late = await profiles.person(program, "mentee")  # enrolled after the round ran: the draft never knew them
+
+    refused = {}
+    for mentee, kind in ((paired, AlreadyPaired), (removed, PersonPaused), (late, PairNotInRound)):
+        with pytest.raises(kind) as refusal:
+            await rounds.add_pair(adding(round_id, mentee, mentor), platform.uow(), administrator())
+        refused[kind] = (refusal.value.status, refusal.value.code, refusal.value.field)
+
+    assert refused == {AlreadyPaired: (409, "already_paired", "mentee_id"),
+                       PersonPaused: (409, "person_paused", "mentee_id"),
+                       PairNotInRound: (404, "pair_not_found", "mentee_id")}
+    await profiles.pause(removed, program, paused=False)
+    await rounds.add_pair(adding(round_id, removed, mentor), platform.uow(), administrator())
+
+
+async def test_a_pair_is_added_to_a_draft_alone():
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    mentor = await profiles.person(program, "mentor")
+    mentee = await profiles.person(program, "mentee")
+    round_id = await drafted(platform, program)
+    await rounds.remove_pair(round_id, mentee, platform.uow(), administrator())
+    await rounds.discard(round_id, platform.uow(), administrator())
+
+    with pytest.raises(RoundNotDraft) as refused:
+        await rounds.add_pair(adding(round_id, mentee, mentor), platform.uow(), administrator())
+
+    assert (refused.value.status, refused.value.field) == (409, "round_id")
+
+
+async def test_a_drafts_detail_gives_the_places_each_mentor_has_free_once_its_pairs_and_their_live_ones_are_counted():
+    # For the console to offer them in its form adding a pair: mentors' ids and places, nothing else of them.
+    platform = Platform()
+    profiles = Profiles(platform)
+    program = await profiles.program(pairing_mode="rounds")
+    busy = await profiles.person(program, "mentor", capacity=3)
+    single = await profiles.person(program, "mentor")
+    paused = await profiles.person(program, "mentor", capacity=2)
+    await profiles.pause(paused, program)
+    await stepping_in.pair_by_hand(commands.PairByHand(program, await profiles.person(program, "mentee"), busy),
+                                   platform.uow(), administrator())
+    [await profiles.person(program, "mentee") for _ in range(2)]
+    round_id = await drafted(platform, program)
+    draft = await rounds.round_status(round_id, platform.uow())
+    drafted_with = Counter(p.mentor_id for p in draft["pairs"])
+    places = {busy: 3 - 1 - drafted_with[busy], single: 1 - drafted_with[single]}
+    assert len(draft["pairs"]) == 2 and sum(places.values()) == 1
+
+    assert draft["mentors_with_places"] == [{"mentor_id": m, "places": n} for m, n in places.items() if n]
+    removed = draft["pairs"][0]
+    await rounds.remove_pair(round_id, removed.mentee_id, platform.uow(), administrator())
+    places[removed.mentor_id] += 1
+    assert (await rounds.round_status(round_id, platform.uow()))["mentors_with_places"] == [
+        {"mentor_id": m, "places": n} for m, n in places.items() if n]
+    await rounds.publish(round_id, platform.uow(), administrator())
+    assert (await rounds.round_status(round_id, platform.uow()))["mentors_with_places"] is None
 
 
 async def test_publishing_skips_a_drafted_pair_whose_mentee_withdrew_meanwhile_and_says_so():

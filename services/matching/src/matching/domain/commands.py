@@ -105,6 +105,16 @@ class RunRound:
 
 
 @dataclass(frozen=True)
+class AddPairToDraft:
+    """A coordinator pairs a mentee a draft round leaves unpaired with a mentor, in the draft: proposed only once
+    it is published."""
+
+    round_id: UUID
+    mentee_id: UUID
+    mentor_id: UUID
+
+
+@dataclass(frozen=True)
 class PairByHand:
     """A coordinator pairs a mentee with a mentor; with a reason, the rules that may be set aside are."""
 

@@ -744,18 +744,27 @@ class DraftPair:
     mentor_id: UUID
     score: int
     reasons: tuple[str, ...]
-    # Made by the coordinator (a swap), not the engine: proposed as made by hand, for the mentee to confirm.
+    # Made by the coordinator (a swap, or a pair added), not the engine: proposed as made by hand, for the mentee to
+    # confirm.
     by_hand: bool = False
-    # The mentor the engine drafted, while a swap has given the mentee another (swapped back, the pair is its again).
+    # The mentor the engine drafted, while the coordinator has given the mentee another (with it again, the pair is
+    # the engine's again).
     drafted_mentor_enrollment_id: UUID | None = None
+
+    @property
+    def engines_mentor(self) -> UUID | None:
+        """The mentor enrollment the engine drafted for this mentee; None if it drafted them none (a pair added)."""
+        return self.drafted_mentor_enrollment_id if self.by_hand else self.mentor_enrollment_id
 
     def with_mentor(self, mentor_enrollment_id: UUID, mentor_id: UUID, score: int, reasons: tuple[str, ...]
                     ) -> DraftPair:
-        """This mentee with another drafted pair's mentor (a swap): made by hand unless it is the engine's again."""
-        drafted = self.drafted_mentor_enrollment_id or self.mentor_enrollment_id
-        engines = mentor_enrollment_id == drafted
-        return DraftPair(self.mentee_enrollment_id, mentor_enrollment_id, self.mentee_id, mentor_id, score, reasons,
-                         by_hand=not engines, drafted_mentor_enrollment_id=None if engines else drafted)
+        """This mentee with another drafted pair's mentor (a swap)."""
+        return _coordinators(self.mentee_enrollment_id, self.mentee_id, self.engines_mentor, mentor_enrollment_id,
+                             mentor_id, score, reasons)
+
+    def removed(self) -> Unpaired:
+        """Its mentee, once a coordinator took the pair out of the draft."""
+        return Unpaired(self.mentee_enrollment_id, self.mentee_id, "removed_by_coordinator", self.engines_mentor)
 
 
 @dataclass(frozen=True)
@@ -763,3 +772,33 @@ class Unpaired:
     mentee_enrollment_id: UUID
     mentee_id: UUID
     reason_code: str
+    # The mentor the engine drafted for the mentee, once a coordinator removed that pair: put back, it is the engine's.
+    drafted_mentor_enrollment_id: UUID | None = None
+
+    def paired_with(self, mentor_enrollment_id: UUID, mentor_id: UUID, score: int, reasons: tuple[str, ...]
+                    ) -> DraftPair:
+        """This mentee with a mentor a coordinator chose (a pair added to the draft)."""
+        return _coordinators(self.mentee_enrollment_id, self.mentee_id, self.drafted_mentor_enrollment_id,
+                             mentor_enrollment_id, mentor_id, score, reasons)
+
+
+def _coordinators(mentee_enrollment_id: UUID, mentee_id: UUID, engines_mentor: UUID | None,
+                  mentor_enrollment_id: UUID, mentor_id: UUID, score: int, reasons: tuple[str, ...]) -> DraftPair:
+    """A pair a coordinator made in a draft: made by hand, unless it is the very pair the engine drafted (whose
+    mentor is kept until then)."""
+    engines = mentor_enrollment_id == engines_mentor
+    return DraftPair(mentee_enrollment_id, mentor_enrollment_id, mentee_id, mentor_id, score, reasons,
+                     by_hand=not engines, drafted_mentor_enrollment_id=None if engines else engines_mentor)
+
+
+def places_left(mentors: Iterable[Candidate], program: ProgramRules, pairs: Iterable[DraftPair]) -> dict[UUID, int]:
+    """Per mentor (person, over every kind of pairing they mentor in), the places they have free once a draft's pairs
+    are counted, as a round counts places (`scoring.places_free`): those with one at least. Before the program's cap
+    on pairs."""
+    drafted = Counter(p.mentor_enrollment_id for p in pairs)
+    places: Counter[UUID] = Counter()
+    for mentor in mentors:
+        if mentor_exclusion(mentor, program) is None:
+            places[mentor.person_id] += max(0, mentor.capacity - mentor.active_pairings
+                                            - drafted[mentor.enrollment_id])
+    return {mentor: n for mentor, n in places.items() if n > 0}

@@ -20,6 +20,7 @@ from ..service_layer import choice, lifecycle, programs, reports, rounds, steppi
 from ..service_layer.ports import Authorize, MatchingUnitOfWorkPort
 from .schemas import (
     DefaultsOut,
+    DraftPairIn,
     EndIn,
     FeedbackIn,
     FeedbackOut,
@@ -459,6 +460,17 @@ async def remove_round_pair(round_id: UUID, mentee_id: UUID, caller: Caller, uni
     """Take a pair out of a draft: the mentee keeps waiting."""
     await _staff_round(round_id, caller, unit)
     await rounds.remove_pair(round_id, mentee_id, unit, caller)
+
+
+@router.post("/rounds/{round_id}/pairs", status_code=201, responses=answers(409))
+async def add_round_pair(round_id: UUID, body: DraftPairIn, caller: Caller, unit: UnitOfWork) -> RoundOut:
+    """Add a pair to a draft: a mentee it leaves unpaired with a mentor of the program, by the rules a swap keeps, the
+    mentor's places and the program's cap counting the draft's pairs; refused (409, the rule's code, naming
+    `mentee_id` or `mentor_id`) if it breaks one. Made by hand, as a swapped pair is, unless it puts back the very
+    pair the engine drafted. The mentee then leaves the draft's unpaired."""
+    await _staff_round(round_id, caller, unit)
+    await rounds.add_pair(commands.AddPairToDraft(round_id, body.mentee_id, body.mentor_id), unit, caller)
+    return RoundOut.of(await rounds.round_status(round_id, unit))
 
 
 @router.post("/rounds/{round_id}/swap", responses=answers(409))

@@ -340,13 +340,22 @@ class DraftPairOut(BaseModel):
     mentor_id: UUID
     score: int
     reason_codes: list[str]
-    by_hand: bool = Field(default=False, description="Swapped by a coordinator: proposed at publishing for its "
-                                                      "mentee alone to confirm")
+    by_hand: bool = Field(default=False, description="Made by a coordinator (swapped, or added to the draft), not the "
+                                                      "engine: proposed at publishing for its mentee alone to confirm")
 
 
 class UnpairedOut(BaseModel):
     mentee_id: UUID
     reason_code: str = Field(description="Why the round left them unpaired (never an identity reason)")
+
+
+class MentorPlacesOut(BaseModel):
+    """A mentor of the program with a place free once a draft's pairs are counted: one to add a pair with."""
+
+    mentor_id: UUID
+    places: int = Field(description="Mentees they may still take: the mentees they take at once as the program counts "
+                                    "them, less their proposed and active pairings and the draft's pairs with them, "
+                                    "over every kind of pairing they mentor in (one at least)")
 
 
 class SkippedOut(BaseModel):
@@ -390,6 +399,11 @@ class RoundOut(RoundSummaryOut):
                                                   "skipped)")
     unpaired: list[UnpairedOut]
     skipped: list[SkippedOut] | None = Field(description="Once published: drafted pairs no longer valid")
+    mentors_with_places: list[MentorPlacesOut] | None = Field(default=None, description=(
+        "A draft: the program's mentors who have a place free once its pairs are counted (approved, of one of its "
+        "mentor stages, neither paused, withdrawn nor suspended, their matching profile arrived), for adding a pair "
+        "(`POST /rounds/{id}/pairs`); the program's cap on pairs may allow fewer. None for a round in any other "
+        "state"))
 
     @classmethod
     def of(cls, found: dict) -> RoundOut:
@@ -405,6 +419,11 @@ class RoundOut(RoundSummaryOut):
 class SwapIn(Strict):
     mentee_a: UUID
     mentee_b: UUID
+
+
+class DraftPairIn(Strict):
+    mentee_id: UUID = Field(description="A mentee the draft leaves unpaired (a pair removed from it included)")
+    mentor_id: UUID = Field(description="A mentor of the program, with a place free once the draft's pairs are counted")
 
 
 class WeightsOut(BaseModel):

@@ -326,6 +326,9 @@ class RoundsRepository(Protocol):
 
     async def remove_pairs(self, round_id: UUID, mentee_enrollment_ids: list[UUID]) -> None: ...
 
+    async def remove_unpaired(self, round_id: UUID, mentee_enrollment_ids: list[UUID]) -> None:
+        """These mentees no longer among those the draft leaves unpaired (a coordinator paired them in it)."""
+
     async def close(self, round_id: UUID, *, status: str, paired: int | None = None, unpaired: int | None = None,
                     total_score: int | None = None, skipped: list[dict[str, Any]] | None = None) -> None:
         """A draft published (with what it paired, left and skipped) or discarded."""

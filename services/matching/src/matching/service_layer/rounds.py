@@ -1,5 +1,5 @@
 """A coordinator's matching round: queued by HTTP, run by a background job in one instance, its progress reported;
-it ends as a draft the coordinator reviews (removes or swaps pairs), then publishes or discards. Only publishing
+it ends as a draft the coordinator reviews (removes, swaps or adds pairs), then publishes or discards. Only publishing
 proposes anyone (and so tells anyone): every pair is checked again then against the roster as it is, by the same
 rules the engine applies, and those no longer valid are skipped and reported."""
 
@@ -21,6 +21,7 @@ from plumbing.collector import collector_paused
 
 from ..domain import commands
 from ..domain.errors import (
+    AlreadyPaired,
     DraftAwaitingReview,
     PairNotInRound,
     RoundAlreadyRunning,
@@ -32,12 +33,13 @@ from ..domain.errors import (
 )
 from ..domain.model import Candidate, NewPairing, ProgramRules
 from ..domain.pairing import Proposal, refusal
-from ..domain.rounds import DraftPair, Unpaired, candidate_graph, stable_matching, unpaired_each
+from ..domain.rounds import DraftPair, Unpaired, candidate_graph, places_left, stable_matching, unpaired_each
 from ..domain.scoring import Weights, fit, pair_fits
 from .overlap import parts_of, written_as_computed
 from .pairing import announce_waiting, proposed
 from .ports import MatchingUnitOfWorkPort, NewUnitOfWork, Solver
 from .programs import existing_program
+from .stepping_in import sides
 
 ROUNDS_LISTED_AT_MOST = 200  # rounds are never deleted: a listing across programs stops somewhere
 
@@ -173,23 +175,29 @@ async def _draft_claimed(new_uow: NewUnitOfWork, row: Any, solve: Solver, done: 
 
 async def round_status(round_id: UUID, uow: MatchingUnitOfWorkPort, viewer: Principal | None = None
                        ) -> dict[str, Any]:
-    """The round, with its pairs and those it left unpaired once drafted. A `viewer` reading a drafted round (which
-    names every mentee it left waiting and the mentor proposed to each) is audited, as a roster's is, once in each
-    of its states (a draft is read again after each edit); one watching it run is not."""
+    """The round, with its pairs and those it left unpaired once drafted; a draft, with the program's mentors who have
+    a place free once its pairs are counted (`mentors_with_places`: for a coordinator adding a pair; None for a round
+    in any other state). A `viewer` reading a drafted round (which names every mentee it left waiting and the mentor
+    proposed to each) is audited, as a roster's is, once in each of its states (a draft is read again after each
+    edit); one watching it run is not."""
     async with uow:
         found = await uow.rounds.get(round_id)
         if found is None:
             raise RoundNotFound("no such round", "round_id")
         pairs, unpaired = await uow.rounds.draft(round_id)
         status = found["status"]
+        program = await existing_program(found["program_id"], uow)
+        with_places = None
+        if status == "draft":
+            with_places = [{"mentor_id": mentor, "places": places} for mentor, places in places_left(
+                await uow.candidates.in_program(program, "mentor"), program, pairs).items()]
         if (viewer is not None and status in ("draft", "published", "discarded", "completed")
                 and not await uow.rounds.viewed(round_id, viewer, status)):
-            program = await existing_program(found["program_id"], uow)
             uow.audit(viewer, "round.viewed", "round", round_id, chapter_id=program.chapter_id,
                       detail={"program_id": str(program.id), "status": status, "pairs": len(pairs),
                               "unpaired": len(unpaired)})
             await uow.commit()
-        return {**found, "pairs": pairs, "unpaired_list": unpaired}
+        return {**found, "pairs": pairs, "unpaired_list": unpaired, "mentors_with_places": with_places}
 
 
 async def program_of_round(round_id: UUID, uow: MatchingUnitOfWorkPort) -> UUID:
@@ -240,8 +248,7 @@ async def remove_pair(round_id: UUID, mentee_id: UUID, uow: MatchingUnitOfWorkPo
         pairs, _ = await uow.rounds.draft(round_id)
         pair = _pair_of(pairs, mentee_id, "mentee_id")
         await uow.rounds.remove_pairs(round_id, [pair.mentee_enrollment_id])
-        await uow.rounds.save_draft(round_id, [], [Unpaired(pair.mentee_enrollment_id, pair.mentee_id,
-                                                            "removed_by_coordinator")])
+        await uow.rounds.save_draft(round_id, [], [pair.removed()])
         uow.audit(caller, "round.edited", "round", round_id, chapter_id=program.chapter_id,
                   detail={"program_id": str(program.id), "removed": str(mentee_id), "mentor_id": str(pair.mentor_id)})
         await uow.commit()
@@ -284,6 +291,37 @@ async def swap(round_id: UUID, mentee_a: UUID, mentee_b: UUID, uow: MatchingUnit
         await uow.rounds.save_draft(round_id, swapped, [])
         uow.audit(caller, "round.edited", "round", round_id, chapter_id=program.chapter_id,
                   detail={"program_id": str(program.id), "swapped": [str(mentee_a), str(mentee_b)]})
+        await uow.commit()
+
+
+async def add_pair(cmd: commands.AddPairToDraft, uow: MatchingUnitOfWorkPort, caller: Principal) -> None:
+    """Pair a mentee the draft leaves unpaired with a mentor of the program, in the draft, if the pair keeps every
+    rule a swap keeps (else 409, the rule's code): the mentor's places and the program's cap counting the draft's
+    pairs too, since all are proposed at once. Like a swap's, the pair is made by hand (proposed at publishing for
+    its mentee to confirm), unless it puts back the very pair the engine drafted for the mentee."""
+    async with uow:
+        _, program = await _draft(cmd.round_id, uow)
+        pairs, unpaired = await uow.rounds.draft(cmd.round_id)
+        mentee, mentor = await sides(program, cmd.mentee_id, cmd.mentor_id, uow)
+        left = next((u for u in unpaired if u.mentee_enrollment_id == mentee.enrollment_id), None)
+        if left is None:
+            if any(p.mentee_enrollment_id == mentee.enrollment_id for p in pairs):
+                raise AlreadyPaired("this mentee has a pair in the draft already", "mentee_id")
+            raise PairNotInRound("the draft does not list this mentee among those it leaves unpaired", "mentee_id")
+        drafted_with = sum(p.mentor_enrollment_id == mentor.enrollment_id for p in pairs)
+        weights = await uow.programs.weights(program.id)
+        # As a swap's, the pair is the coordinator's: what the mentee requires is theirs to judge (`stepping_in`).
+        reason = refusal(mentee, replace(mentor, active_pairings=mentor.active_pairings + drafted_with), program,
+                         weights, await uow.candidates.closed_before(program.id, [mentee.person_id]),
+                         await uow.pairings.live_count(program.id) + len(pairs), mentee_judges=True)
+        if reason is not None:
+            raise refused(reason, "mentee_id" if reason == "mentee_not_eligible" else "mentor_id")
+        chosen = fit(mentee, mentor, weights)
+        await uow.rounds.remove_unpaired(cmd.round_id, [mentee.enrollment_id])
+        await uow.rounds.save_draft(cmd.round_id, [left.paired_with(mentor.enrollment_id, mentor.person_id,
+                                                                    chosen.score, tuple(chosen.reasons))], [])
+        uow.audit(caller, "round.edited", "round", cmd.round_id, chapter_id=program.chapter_id,
+                  detail={"program_id": str(program.id), "added": str(cmd.mentee_id), "mentor_id": str(cmd.mentor_id)})
         await uow.commit()
 
 

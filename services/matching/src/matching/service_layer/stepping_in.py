@@ -65,10 +65,10 @@ async def _candidate(program: ProgramRules, person_id: UUID, role: str, field: s
     return found[0]
 
 
-async def _pair(program: ProgramRules, mentee_id: UUID, mentor_id: UUID, override_reason: str | None,
-                uow: MatchingUnitOfWorkPort) -> tuple[UUID, str | None]:
-    """Check and propose the pair (the caller holds the program's lock): the new pairing's id, and the rule set
-    aside, if one was."""
+async def sides(program: ProgramRules, mentee_id: UUID, mentor_id: UUID, uow: MatchingUnitOfWorkPort
+                ) -> tuple[Candidate, Candidate]:
+    """The waiting mentee and the mentor a coordinator names, enrollments of one kind of pairing, each one that may
+    be paired with anyone new (else refused, naming `mentee_id` or `mentor_id`); not yet checked as a pair."""
     if mentee_id == mentor_id:
         raise SamePerson("a person is never paired with themself", "mentor_id")
     mentor = await _candidate(program, mentor_id, "mentor", "mentor_id", uow)
@@ -76,6 +76,14 @@ async def _pair(program: ProgramRules, mentee_id: UUID, mentor_id: UUID, overrid
     mentee = await _candidate(program, mentee_id, "mentee", "mentee_id", uow, kinds=mentors)
     if mentor.pairing_kind != mentee.pairing_kind:
         mentor = await _candidate(program, mentor_id, "mentor", "mentor_id", uow, kinds={mentee.pairing_kind})
+    return mentee, mentor
+
+
+async def _pair(program: ProgramRules, mentee_id: UUID, mentor_id: UUID, override_reason: str | None,
+                uow: MatchingUnitOfWorkPort) -> tuple[UUID, str | None]:
+    """Check and propose the pair (the caller holds the program's lock): the new pairing's id, and the rule set
+    aside, if one was."""
+    mentee, mentor = await sides(program, mentee_id, mentor_id, uow)
     weights = await uow.programs.weights(program.id)
     reason = refusal(mentee, mentor, program, weights, await uow.candidates.closed_before(program.id, [mentee_id]),
                      await uow.pairings.live_count(program.id), mentee_judges=True,

@@ -87,11 +87,14 @@ class PostgresRounds:
                           p.score, list(p.reasons), p.by_hand, p.drafted_mentor_enrollment_id) for p in pairs])
         if unpaired:
             await self._conn.execute(
-                """INSERT INTO round_unpaired (round_id, mentee_enrollment_id, mentee_id, reason_code)
-                   SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::text[])
-                       ON CONFLICT (round_id, mentee_enrollment_id) DO UPDATE SET reason_code = EXCLUDED.reason_code""",
+                """INSERT INTO round_unpaired (round_id, mentee_enrollment_id, mentee_id, reason_code,
+                                              drafted_mentor_enrollment_id)
+                   SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::uuid[])
+                       ON CONFLICT (round_id, mentee_enrollment_id) DO UPDATE
+                          SET reason_code = EXCLUDED.reason_code,
+                              drafted_mentor_enrollment_id = EXCLUDED.drafted_mentor_enrollment_id""",
                 round_id, [u.mentee_enrollment_id for u in unpaired], [u.mentee_id for u in unpaired],
-                [u.reason_code for u in unpaired])
+                [u.reason_code for u in unpaired], [u.drafted_mentor_enrollment_id for u in unpaired])
 
     async def draft(self, round_id: UUID) -> tuple[list[DraftPair], list[Unpaired]]:
         pairs = await self._conn.fetch(
@@ -99,14 +102,19 @@ class PostgresRounds:
                       drafted_mentor_enrollment_id
                  FROM round_pairs WHERE round_id = $1 ORDER BY score DESC, mentee_id""", round_id)
         unpaired = await self._conn.fetch(
-            """SELECT mentee_enrollment_id, mentee_id, reason_code FROM round_unpaired WHERE round_id = $1
-                ORDER BY reason_code, mentee_id""", round_id)
+            """SELECT mentee_enrollment_id, mentee_id, reason_code, drafted_mentor_enrollment_id
+                 FROM round_unpaired WHERE round_id = $1 ORDER BY reason_code, mentee_id""", round_id)
         return ([DraftPair(**{**dict(r), "reasons": tuple(r["reasons"])}) for r in pairs],
                 [Unpaired(**dict(r)) for r in unpaired])
 
     async def remove_pairs(self, round_id: UUID, mentee_enrollment_ids: list[UUID]) -> None:
         await self._conn.execute(
             "DELETE FROM round_pairs WHERE round_id = $1 AND mentee_enrollment_id = ANY($2)",
+            round_id, mentee_enrollment_ids)
+
+    async def remove_unpaired(self, round_id: UUID, mentee_enrollment_ids: list[UUID]) -> None:
+        await self._conn.execute(
+            "DELETE FROM round_unpaired WHERE round_id = $1 AND mentee_enrollment_id = ANY($2)",
             round_id, mentee_enrollment_ids)
 
     async def close(self, round_id: UUID, *, status: str, paired: int | None = None, unpaired: int | None = None,
