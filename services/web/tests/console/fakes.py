@@ -666,6 +666,16 @@ class Services:
             rest = found[2] or ""
             if m == "GET":
                 return r
+            if m == "POST" and rest == "/pairs":  # as matching: a mentee the draft leaves unpaired, a mentor with room
+                places = {w["mentor_id"]: w["places"] for w in r.get("mentors_with_places") or ()}
+                if c.body["mentee_id"] not in {u["mentee_id"] for u in r["unpaired"]}:
+                    return refusal(404, "pair_not_found", "mentee_id")
+                if not places.get(c.body["mentor_id"]):
+                    return refusal(409, "mentor_full", "mentor_id")
+                r["unpaired"] = [u for u in r["unpaired"] if u["mentee_id"] != c.body["mentee_id"]]
+                r["pairs"].append({"mentee_id": c.body["mentee_id"], "mentor_id": c.body["mentor_id"], "score": 60,
+                                   "reason_codes": [], "by_hand": True})
+                return httpx.Response(201, json=r)
             if m == "DELETE" and rest.startswith("/pairs/"):
                 mentee = rest.split("/")[-1]
                 r["pairs"] = [p for p in r["pairs"] if p["mentee_id"] != mentee]

@@ -22,6 +22,7 @@ from web.entrypoints.web import CsrfRefused
 
 from ..catalogues import forms
 from ..catalogues import spanish as catalogue
+from ..unit.test_pages import error_next_to
 from .fakes import CSRF, E9, FAR, ROUND, admin_pages, as_, ident, pages, published
 
 PACKAGE = Path(web.__file__).parent
@@ -336,12 +337,46 @@ async def test_a_draft_round_shows_pairs_scores_reasons_in_words_the_unpaired_wi
             in " ".join(text.split()))
 
 
+async def test_a_pair_removed_from_a_draft_by_mistake_is_put_back_from_the_draft_with_a_mentor_who_has_room(world):
+    # Removing a pair could not be undone: only discarding the draft, and its swaps with it.
+    s, r = world["s"], world["s"].rounds[ROUND]
+    r["mentors_with_places"] = [{"mentor_id": world["mentor"]["id"], "places": 1}]
+    async with as_(world, "coordinator")[0] as page:
+        await page.post(f"/console/rounds/{ROUND}/pairs/{world['mentee']['id']}/remove", data={"csrf": CSRF})
+        shown = (await page.get(f"/console/rounds/{ROUND}")).text
+        form = shown.split('<h2 id="add">')[1]
+        assert "Pair a mentee left unpaired" in form
+        assert f'<option value="{world["mentee"]["id"]}"' in form and "Dr. Ana Reyes (1 place free)" in form
+        missing = await page.post(f"/console/rounds/{ROUND}/pairs", data={"csrf": CSRF})
+        added = await page.post(f"/console/rounds/{ROUND}/pairs", data={
+            "csrf": CSRF, "mentee_id": world["mentee"]["id"], "mentor_id": world["mentor"]["id"]})
+        after = (await page.get(added.headers["location"])).text
+    assert missing.status_code == 422
+    assert error_next_to(missing.text, "add_mentee_id") == "Choose a mentee."
+    assert error_next_to(missing.text, "add_mentor_id") == "Choose a mentor."
+    assert added.status_code == 303 and added.headers["location"] == f"/console/rounds/{ROUND}?done=pair_added"
+    assert s.calls_to("matching", "POST", f"/v1/rounds/{ROUND}/pairs")[-1].body == {
+        "mentee_id": world["mentee"]["id"], "mentor_id": world["mentor"]["id"]}
+    assert "The pair is added to the draft." in after and "Ben Student with Dr. Ana Reyes" in after
+
+
+async def test_a_pair_the_draft_cannot_take_is_refused_next_to_the_mentor_keeping_what_was_chosen(world):
+    r = world["s"].rounds[ROUND]
+    r["mentors_with_places"] = [{"mentor_id": world["mentor"]["id"], "places": 1}]
+    r["mentors_with_places"][0]["places"] = 0  # taken meanwhile, as matching would find it
+    async with as_(world, "coordinator")[0] as page:
+        refused = await page.post(f"/console/rounds/{ROUND}/pairs", data={
+            "csrf": CSRF, "mentee_id": world["waiting"]["id"], "mentor_id": world["mentor"]["id"]})
+    assert refused.status_code == 422
+    assert "no room" in error_next_to(refused.text, "add_mentor_id")
+
+
 async def test_a_pair_swapped_by_a_coordinator_says_its_mentee_will_be_asked_to_confirm_it(world):
     async with as_(world, "coordinator")[0] as page:
         assert "the mentee will be asked" not in (await page.get(f"/console/rounds/{ROUND}")).text
         world["s"].rounds[ROUND]["pairs"][0]["by_hand"] = True
         text = (await page.get(f"/console/rounds/{ROUND}")).text
-    assert "Swapped by a coordinator: the mentee will be asked to confirm it." in text
+    assert "Made by a coordinator (swapped or added): the mentee will be asked to confirm it." in text
 
 
 async def test_a_pair_swapped_in_a_program_where_both_accept_says_both_will_be_asked_as_every_pair(world):
@@ -350,7 +385,7 @@ async def test_a_pair_swapped_in_a_program_where_both_accept_says_both_will_be_a
     world["s"].rounds[ROUND]["pairs"][0]["by_hand"] = True
     async with as_(world, "coordinator")[0] as page:
         text = (await page.get(f"/console/rounds/{ROUND}")).text
-    assert "Swapped by a coordinator: as every pair of this program, both will be asked to accept it." in text
+    assert "Made by a coordinator (swapped or added): as every pair of this program, both will be asked to accept it." in text
     assert "the mentee will be asked" not in text
 
 

@@ -62,7 +62,7 @@ async def test_a_discarded_drafts_swapped_pair_promises_nobody_will_be_asked_any
     r.update(status="discarded", pairs=[{**r["pairs"][0], "by_hand": True}])
     async with as_(world, "coordinator")[0] as page:
         shown = text_of((await page.get(f"/console/rounds/{ROUND}")).text)
-    assert "Swapped by a coordinator." in shown and "will be asked" not in shown
+    assert "Made by a coordinator (swapped or added)." in shown and "will be asked" not in shown
 
 
 async def test_with_nobody_waiting_or_no_room_the_page_says_a_round_now_would_propose_nobody(world):

@@ -274,6 +274,7 @@ async def _round_page(desk: Desk, round_id: UUID, status: int = 200, **context: 
     pairs, unpaired = found.get("pairs") or [], found.get("unpaired") or []
     ids = {p[k] for p in pairs for k in ("mentee_id", "mentor_id")} | {u["mentee_id"] for u in unpaired}
     ids |= {s[k] for s in found.get("skipped") or () for k in ("mentee_id", "mentor_id")}
+    ids |= {m["mentor_id"] for m in found.get("mentors_with_places") or ()}
     names = await desk.names(ids)
     # Once published, the pairs it proposed are those drafted but for the ones left out (`skipped`), as matching
     # counts them (`paired`); and its unpaired, as matching counts them too, take in the mentees of those, and those
@@ -315,6 +316,28 @@ async def _round_action(desk: Desk, round_id: UUID, method: str, path: str, body
 @router.post("/rounds/{round_id}/pairs/{mentee_id}/remove")
 async def remove_pair(round_id: UUID, mentee_id: UUID, desk: Console, posted: Form) -> Response:
     return await _round_action(desk, round_id, "DELETE", f"/pairs/{mentee_id}", None, "removed")
+
+
+@router.post("/rounds/{round_id}/pairs")
+async def add_pair(round_id: UUID, desk: Console, posted: Form) -> Response:
+    """A mentee the draft leaves unpaired, with a mentor who has room: a pair removed by mistake put back (matching
+    makes it the engine's again), or one made by hand, for the mentee to confirm."""
+    mentee, mentor = uuid_or_none(posted.get("mentee_id")), uuid_or_none(posted.get("mentor_id"))
+    chosen = {"mentee_id": str(mentee or ""), "mentor_id": str(mentor or "")}
+    problems = {f"add_{name}": desk.error_words(code) for name, code, given in
+                (("mentee_id", "choose_unpaired_mentee", mentee), ("mentor_id", "choose_mentor", mentor))
+                if given is None}
+    if not problems:
+        try:
+            await desk.api.call("matching", "POST", f"/v1/rounds/{round_id}/pairs", desk.staff, json=chosen)
+            return desk.redirect(f"/console/rounds/{round_id}?done=pair_added")
+        except ServiceError as error:
+            if not _refused(error, ("mentee_id", "mentor_id")):
+                raise
+            if error.field not in chosen:  # of the round (published meanwhile): said at the top
+                return await _round_page(desk, round_id, 422, error=desk.error_words(error))
+            problems[f"add_{error.field}"] = desk.error_words(error)
+    return await _round_page(desk, round_id, 422, problems=problems, add_values=chosen)
 
 
 @router.post("/rounds/{round_id}/swap")
