@@ -2216,6 +2216,23 @@ async def test_a_program_where_both_sides_accept_says_so_before_joining_and_on_i
             f"{asked} A coordinator reviews each mentor before they are proposed to anyone.") in its_page
 
 
+async def test_a_program_of_one_month_says_one_month_and_a_mentee_resting_there_is_led_home_not_to_choose():
+    # "Mentorships last 1 months"; and after a mentorship that met its goals, "Choose a mentor" led to a refusal:
+    # she rests until she says she is ready, which her home page asks.
+    choosing = a_program(PROGRAM, "Premed choose", term_months=1, pairing_mode="mentee_choice")
+    services = programs_to_join(choosing)
+    services.answers[f"GET /v1/programs/{PROGRAM}"] = choosing
+    services.answers[f"GET /v1/people/{ME}/enrollments"] = [
+        {**A_MENTEE, "paused": True, "paused_because": "term_completed"}]
+    async with browser(services, ME, chapter_id=CHAPTER) as page:
+        shown = text_of((await page.get(f"/programs/{PROGRAM}")).text)
+        to_join = text_of((await page.get("/sign-up/enrol")).text)
+    assert "Mentorships last 1 month;" in shown and "1 months" not in shown + to_join
+    assert "Choose a mentor" not in shown
+    assert "You are a mentee in this program. No mentor is proposed to you until you say you are ready, on your home " \
+           "page." in shown
+
+
 async def test_a_program_whose_members_other_teams_see_says_so_before_joining_and_one_that_keeps_them_says_who_knows():
     affinity = a_program(PROGRAM, "Pride in Medicine")
     career_day = a_program(ANYONE_MAY_MENTOR, "Career day mentors", members_public=True)
