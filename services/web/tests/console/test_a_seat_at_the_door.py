@@ -212,6 +212,9 @@ async def test_once_begun_and_full_a_seat_whose_holder_has_not_come_is_released_
         assert ">Give Cleo Waiting a free seat and check them in</button>" in answer.text
         assert "data-focus" in row_of(answer.text, cleo) and answer.text.count("data-focus") == 1
         assert 'data-announce="Dr. Ana Reyes&#39;s seat is released, and they are emailed why."' in answer.text
+        # Seen too, not only heard: the row just went.
+        assert ('<div id="check-in-done" hx-swap-oob="true" data-oob><p class="notice ok">Dr. Ana Reyes&#39;s seat is '
+                'released, and they are emailed why.</p></div>') in answer.text
     else:
         assert answer.status_code == 303 and "done=seat_released" in answer.headers["location"]
     assert ">Give Cleo Waiting a free seat and check them in</button>" in row_of(after, cleo)
@@ -254,3 +257,15 @@ async def test_releasing_a_seat_with_htmx_without_a_reason_swaps_in_the_list_ask
     row = row_of(refused.text, mentor)
     assert "<details open>" in row and 'data-focus>Give a reason.</p>' in row and 'aria-invalid="true"' in row
     assert not [c for c in s.calls_to("events") if c.method != "GET"]
+
+
+async def test_someone_not_registered_searched_for_at_the_door_is_said_so_with_what_to_do_and_a_way_back_to_everyone(
+        world):
+    # "Nobody with a seat matches." read alike for a typo and for a walk-in who never registered.
+    event = begun(world, seats_free=1)
+    async with as_(world, "coordinator")[0] as page:
+        found = (await page.get(f"/console/events/{event['id']}/check-in", params={"q": "Sam Okafor"})).text
+    said = " ".join(re.sub(r"<[^>]+>", " ", html.unescape(found)).split())
+    assert ("Nobody registered for this event matches “Sam Okafor”. Check the spelling; someone who never registered "
+            "can register on their own phone while a seat is free.") in said
+    assert f'<a href="/console/events/{event["id"]}/check-in">Show everyone</a>' in found
