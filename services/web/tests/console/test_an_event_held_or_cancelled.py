@@ -64,6 +64,9 @@ async def test_the_attendance_file_of_an_event_held_says_those_who_waited_waited
                                             ).text.lstrip("\ufeff"))))
     [row] = [r for r in rows if r[0] == "Cleo Waiting"]
     assert "Waited: got no seat" in row and "On the waitlist" not in row
+    # Those with a seat had one: "Has a seat" read as if the event were still ahead.
+    seated = [r for r in rows[1:] if r[0] != "Cleo Waiting" and "Had a seat" in r]
+    assert seated and not [r for r in rows if "Has a seat" in r]
 
 
 # --- an event cancelled: its registrations were cancelled with it -------------------------------------------------

@@ -46,6 +46,7 @@ ROSTER_STATUS = {
 # cancelled, events cancels every registration with it, and its roster says "cancelled" of those as of one its
 # registrant cancelled before: which it was is not claimed (a removal by an organizer still says so).
 WAITED_IN_VAIN = C_("Waited: got no seat")
+HAD_A_SEAT = C_("Had a seat")
 REGISTRATION_CANCELLED = C_("Registration cancelled")
 
 
@@ -53,6 +54,8 @@ def roster_status(event_state: str, status: str) -> str:
     """A registration's words on the roster (and in its file), by the state of its event."""
     if event_state == "completed" and status == "waitlisted":
         return WAITED_IN_VAIN
+    if event_state == "completed" and status == "confirmed":
+        return HAD_A_SEAT
     if event_state == "cancelled" and status == "cancelled":
         return REGISTRATION_CANCELLED
     return ROSTER_STATUS.get(status, status)
