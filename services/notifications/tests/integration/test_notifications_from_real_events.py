@@ -545,13 +545,20 @@ def office_hour(student, host) -> dict:
                 starts_at=starts, ends_at=starts + timedelta(minutes=30), booking_id=uuid4(), is_virtual=True)
 
 
+def starting(booking: dict) -> str:
+    """When the office hour starts, as its subjects say it to these contacts (in UTC)."""
+    utc = Reader("en", zone_of("UTC"))
+    return f"on {utc.day(booking['starts_at'])} at {utc.time(booking['starts_at'])}"
+
+
 async def test_an_office_hour_booked_and_cancelled_is_told_to_the_participant_and_the_host(
         notifications, publish, smtp_sink):
     student, host = contact("Pia Student"), contact("Dr Hal Host")
     booking = office_hour(student, host)
     await publish(student, host, events.OfficeHoursBookedV3(**booking))
-    await eventually(lambda: subjects(smtp_sink, student) == ["Office hour booked with Dr Hal Host"]
-                     and subjects(smtp_sink, host) == ["Pia Student booked your office hour"], timeout=60,
+    when = starting(booking)
+    await eventually(lambda: subjects(smtp_sink, student) == [f"Office hour booked with Dr Hal Host {when}"]
+                     and subjects(smtp_sink, host) == [f"Pia Student booked your office hour {when}"], timeout=60,
                      what=lambda: f"both confirmations; so far {subjects(smtp_sink, student)}")
     # Each side is named to the other on their office-hours pages, as the emails name them; to nobody else.
     async with notifications.client("participant", person_id=host.person_id) as as_host:
@@ -559,8 +566,9 @@ async def test_an_office_hour_booked_and_cancelled_is_told_to_the_participant_an
         assert [(n["person_id"], n["display_name"]) for n in named] == [(str(student.person_id), "Pia Student")]
         assert (await as_host.get(f"/v1/people/{student.person_id}/office-hours/booked-with")).status_code == 403
     await publish(events.OfficeHoursBookingCancelledV3(**booking, cancelled_by="participant", reason_code="cancelled"))
-    await eventually(lambda: "You cancelled your office hour with Dr Hal Host" in subjects(smtp_sink, student)
-                     and "Cancelled: your office hour with Pia Student" in subjects(smtp_sink, host), timeout=60,
+    await eventually(lambda: f"You cancelled your office hour with Dr Hal Host {when}" in subjects(smtp_sink, student)
+                     and f"Cancelled: your office hour with Pia Student {when}" in subjects(smtp_sink, host),
+                     timeout=60,
                      what=lambda: f"both cancellations; so far {subjects(smtp_sink, host)}")
     [booked] = [m for m in smtp_sink.messages(to=student.email) if m["subject"].startswith("Office hour booked")]
     assert booked["attachments"] == [{"filename": "office-hour.ics", "content_type": "text/calendar"}]
@@ -571,8 +579,8 @@ async def test_a_reminder_reaches_the_inbox_dated_when_it_is_sent_not_when_the_b
     student, host = contact("Ria Student"), contact("Dr Lu Host")
     booking = office_hour(student, host)
     await publish(student, host, events.OfficeHoursBookedV3(**booking))
-    await eventually(lambda: subjects(smtp_sink, student) == ["Office hour booked with Dr Lu Host"], timeout=60,
-                     what="the booking's confirmation")
+    booked = f"Office hour booked with Dr Lu Host {starting(booking)}"
+    await eventually(lambda: subjects(smtp_sink, student) == [booked], timeout=60, what="the booking's confirmation")
     conn = await asyncpg.connect(notifications.settings.database_url)
     try:  # as if booked a week ago, and now the day before
         moved = await conn.execute(

@@ -278,6 +278,36 @@ async def test_a_declined_request_is_told_as_a_request_and_a_declined_proposal_a
     assert subjects == ["Your request will not go ahead", "A proposed pairing will not go ahead"]
 
 
+async def test_on_postgres_a_mentor_who_declines_finds_that_proposal_read_and_the_mentees_and_her_others_unread(
+        platform):
+    ana, sam, kim = [await platform.person(name) for name in ("Ana Answers", "Sam Waits", "Kim Waits")]
+    answer_by = datetime.now(UTC) + timedelta(days=7)
+    pairings = [dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=ana)
+                for mentee in (sam, kim)]
+    for facts in pairings:
+        await platform.handle(handlers.pairing_proposed, ma.PairingProposedV6(
+            **facts, score=80, reason_codes=[], answer_by=answer_by, requested_by_mentee=False))
+        await platform.handle(handlers.answer_due, ma.AnswerDueV2(
+            **facts, answer_by=answer_by, awaiting=["mentee", "mentor"], requested_by_mentee=False,
+            paused_if_it_lapses=[]))
+    await platform.sent_to(ana)
+    await platform.handle(handlers.pairing_declined, ma.PairingDeclinedV2(**pairings[0], declined_by="mentor",
+                                                                          reason_code="schedule_conflict"))
+    await platform.sent_to(ana)
+
+    async def unread(person: UUID) -> set[tuple[str, str]]:
+        items, _ = await views.inbox(platform.uow(), person, True, 50, POLICY, datetime.now(UTC),
+                                     lambda n, subject, _: subject)
+        return {(item["kind"], item["parameters"]["pairing_id"]) for item in items
+                if item["kind"] in ("pairing_proposed", "answer_due")}
+
+    def asking(facts: dict) -> set[tuple[str, str]]:
+        return {(kind, str(facts["pairing_id"])) for kind in ("pairing_proposed", "answer_due")}
+
+    assert await unread(ana) == asking(pairings[1])
+    assert await unread(sam) == asking(pairings[0])
+
+
 async def test_a_waitlist_place_announced_with_the_end_of_a_mentorship_goes_only_once_the_ending_has(platform):
     mentee, mentor = await platform.person("Sam Ended"), await platform.person("Ana Ended")
     facts = dict(pairing_id=uuid4(), program_id=uuid4(), chapter_id=None, mentee_id=mentee, mentor_id=mentor)

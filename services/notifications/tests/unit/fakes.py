@@ -469,6 +469,13 @@ class FakeNotifications:
         row["read_at"] = row["read_at"] or _now()
         return True
 
+    async def mark_all_read(self, person_ids: list[UUID], kinds: tuple[str, ...], about: dict[str, str]) -> None:
+        for row in self.rows.values():
+            n = row["n"]
+            if (n.person_id in person_ids and n.kind in kinds
+                    and all(n.parameters.get(name) == value for name, value in about.items())):
+                row["read_at"] = row["read_at"] or _now()
+
     async def delivery_log(self, chapter_id: UUID | None, status: str | None, limit: int,
                            person_id: UUID | None = None) -> list[dict[str, Any]]:
         rows = sorted((r for r in self.rows.values() if chapter_id in (None, r["n"].chapter_id)

@@ -118,18 +118,20 @@ async def an_office_hour_cancelled_after_its_booking_was_told(host_name_then: st
         **booking, cancelled_by="participant", reason_code="cancelled"), uow)
     await sent(uow)
     await contact(uow, host, host_name_now)
-    return uow, student
+    return uow, student, starts
 
 
 async def test_a_message_about_an_office_hour_over_since_names_the_other_side_as_they_are_now_not_as_they_were():
     """Its booking cancelled, "Office hour booked with …" can no longer be composed whole (what it spoke of is over),
     and the subject it was given names the host as they were: it names them as they are now."""
-    uow, student = await an_office_hour_cancelled_after_its_booking_was_told("Lee Chen", "Lee Park")
+    uow, student, starts = await an_office_hour_cancelled_after_its_booking_was_told("Lee Chen", "Lee Park")
 
     subjects = await listed(uow, student)
 
-    assert subjects == {"office_hours_booked": "Office hour booked with Lee Park",
-                        "office_hours_cancelled": "You cancelled your office hour with Lee Park"}
+    chicago = Reader("en", ZoneInfo("America/Chicago"))
+    when = f"on {chicago.day(starts)} at {chicago.time(starts)}"
+    assert subjects == {"office_hours_booked": f"Office hour booked with Lee Park {when}",
+                        "office_hours_cancelled": f"You cancelled your office hour with Lee Park {when}"}
     assert subjects == await opened(uow, student)
 
 

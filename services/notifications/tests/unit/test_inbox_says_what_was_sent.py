@@ -169,7 +169,7 @@ async def test_an_office_hour_cancelled_since_says_so_and_links_to_office_hours(
     await sent(uow)
 
     [booked] = await items_of(uow, sam, "office_hours_booked")
-    assert booked.subject == "Office hour booked with Lee Chen"
+    assert booked.subject == "Office hour booked with Lee Chen on Thursday, March 4, 2027 at 2:00\u202fPM"
     assert booked.paragraphs == ["This office hour booking has been cancelled since."]
     assert booked.action is not None and booked.action.url == f"{WEB}/office-hours?lang=en"
     [booked_host] = await items_of(uow, lee, "office_hours_booked_host")

@@ -346,8 +346,9 @@ async def test_an_office_hour_booked_is_confirmed_to_both_reminded_a_day_before_
                    location="Clinical sciences building, office 310")
     await handlers.office_hours_booked(ev.OfficeHoursBookedV3(**booking), uow)
     confirmations = await sent(uow, mailer)
-    assert sorted(m.subject for m in confirmations) == ["Office hour booked with Lee Chen",
-                                                        "Sam Okafor booked your office hour"]
+    assert sorted(m.subject for m in confirmations) == [
+        "Office hour booked with Lee Chen on Saturday, March 6, 2027 at 9:00\u202fAM",
+        "Sam Okafor booked your office hour on Saturday, March 6, 2027 at 11:00\u202fAM"]
     assert {calendar_of(m)[0] for m in confirmations} == {"REQUEST"}
     assert await sent(uow, mailer, now=starts - timedelta(hours=25)) == confirmations, "no reminder yet"
     reminders = (await sent(uow, mailer, now=starts - timedelta(hours=23)))[2:]
@@ -358,8 +359,9 @@ async def test_an_office_hour_booked_is_confirmed_to_both_reminded_a_day_before_
         **booking, cancelled_by="participant", reason_code="cancelled"), uow)
     cancellations = (await sent(uow, mailer, now=starts - timedelta(hours=23)))[4:]
     # Who cancelled is told it as their own doing; the other, that it is cancelled.
-    assert sorted(m.subject for m in cancellations) == ["Cancelled: your office hour with Sam Okafor",
-                                                        "You cancelled your office hour with Lee Chen"]
+    assert sorted(m.subject for m in cancellations) == [
+        "Cancelled: your office hour with Sam Okafor on Saturday, March 6, 2027 at 11:00\u202fAM",
+        "You cancelled your office hour with Lee Chen on Saturday, March 6, 2027 at 9:00\u202fAM"]
     assert {calendar_of(m)[0] for m in cancellations} == {"CANCEL"}
 
 
@@ -416,8 +418,9 @@ async def test_a_reminder_of_an_office_hour_cancelled_since_is_not_sent():
     await handlers.office_hours_booking_cancelled(ev.OfficeHoursBookingCancelledV3(
         **booking, cancelled_by="host", reason_code="slot_withdrawn"), uow)
     sent_then = await sent(uow, now=starts - timedelta(hours=1))
-    assert sorted(m.subject for m in sent_then) == ["Cancelled: your office hour with Lee Chen",
-                                                    "You withdrew your office hour with Sam Okafor"]
+    assert sorted(m.subject for m in sent_then) == [
+        "Cancelled: your office hour with Lee Chen on Saturday, March 6, 2027 at 9:00\u202fAM",
+        "You withdrew your office hour with Sam Okafor on Saturday, March 6, 2027 at 9:00\u202fAM"]
     assert sorted(uow.notifications.statuses().values()).count("cancelled") == 4  # two confirmations, two reminders
 
 
@@ -1560,7 +1563,7 @@ async def test_the_side_of_an_office_hour_who_stays_gets_its_cancellation_and_ca
 
     [told] = await sent(uow)
     assert told.to == stays_at
-    assert told.subject == "Cancelled: your office hour on Saturday, March 6, 2027"
+    assert told.subject == "Cancelled: your office hour on Saturday, March 6, 2027 at 9:00\u202fAM"
     assert "has left the platform" in told.text
     assert {student: "Sam", host: "Lee"}[gone] not in told.text + told.html
     method, entry = calendar_of(told)

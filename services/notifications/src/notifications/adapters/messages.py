@@ -142,9 +142,9 @@ def inbox_composer(links: Links, clock: Callable[[], datetime] = lambda: datetim
     """An inbox item said whole, as its email says it, without the calendar file, subject and body in the reader's
     language now; when what it spoke of is over or gone, the subject it was given, with what changed for the reader
     since (their registration cancelled, a seat given, a booking cancelled) and a link to where it is now, unless that
-    subject named the other side of an office hour (then one naming them as they are now) or counted days from when a
-    reminder was sent (then one naming the day of the event it reminded of) or said the event alone (then one said
-    again in the reader's language now, of the event as it told it: `SAID_OF_THE_EVENT`)
+    subject named the other side of an office hour (then one naming them as they are now, and when it was) or counted
+    days from when a reminder was sent (then one naming the day of the event it reminded of) or said the event alone
+    (then one said again in the reader's language now, of the event as it told it: `SAID_OF_THE_EVENT`)
     (`service_layer.views.Compose`). One that still holds says the event as it was sent, adding that it has changed
     since, when it has."""
     def said(notification: Notification, subject: str, context: dict[str, Any]) -> Message:
@@ -153,7 +153,7 @@ def inbox_composer(links: Links, clock: Callable[[], datetime] = lambda: datetim
         reader = Reader.of(context["recipient"])
         if context.get("over"):
             composer = _Composer(context, reader, links, clock())
-            if notification.kind in NAMING_THE_OTHER_SIDE and composer.partner:
+            if notification.kind in NAMING_THE_OTHER_SIDE and composer.partner and context.get("booking"):
                 subject = _subject_line(composer.office_hour_subject(notification.kind))
             elif notification.kind == "event_reminder" and context.get("event"):
                 subject = _subject_line(composer.reminder_subject(_at(context.get("starts_at")
@@ -1443,15 +1443,23 @@ class _Composer:
                        "your booking there.") % values]
 
     def office_hour_subject(self, kind: str) -> str:
-        """A subject for a message of `NAMING_THE_OTHER_SIDE`, from who the other side is alone: also said once the
-        booking is over, when nothing else of it can be."""
+        """A subject for a message of `NAMING_THE_OTHER_SIDE`, from who the other side is and when the booking starts
+        alone: also said once the booking is over, when nothing else of it can be."""
         _ = self._
-        return {"office_hours_booked": _("Office hour booked with %(name)s"),
-                "office_hours_booked_host": _("%(name)s booked your office hour"),
-                "office_hours_reminder": _("Office hour with %(name)s"),
-                "office_hours_link_given": _("New link to join your office hour with %(name)s")
-                if self.c.get("replaces_earlier") else _("The link to join your office hour with %(name)s"),
-                }[kind] % {"name": self.partner}
+        return {"office_hours_booked": _("Office hour booked with %(name)s on %(day)s at %(time)s"),
+                "office_hours_booked_host": _("%(name)s booked your office hour on %(day)s at %(time)s"),
+                "office_hours_reminder": _("Office hour with %(name)s on %(day)s at %(time)s"),
+                "office_hours_link_given":
+                    _("New link to join your office hour with %(name)s on %(day)s at %(time)s")
+                    if self.c.get("replaces_earlier") else
+                    _("The link to join your office hour with %(name)s on %(day)s at %(time)s"),
+                }[kind] % {"name": self.partner, **self._starting()}
+
+    def _starting(self) -> dict[str, str]:
+        """When the booking starts, for a subject, in the reader's zone: its day and time tell apart two office hours
+        with one person (a mentee who booked two of a mentor's slots), which the other side's name alone does not."""
+        starts = self.booking["starts_at"]
+        return {"day": self.r.day(starts), "time": self.r.time(starts)}
 
     def office_hours_booked(self) -> Message:
         _ = self._
@@ -1500,23 +1508,23 @@ class _Composer:
     def office_hours_cancelled(self) -> Message:
         _ = self._
         b = self.booking
-        values = {"name": self.partner, "when": self.r.span(b["starts_at"], b["ends_at"])}
+        values = {"name": self.partner, "when": self.r.span(b["starts_at"], b["ends_at"]), **self._starting()}
         reason, by = self.c.get("reason_code", "cancelled"), self.c.get("cancelled_by")
         if not self.partner:  # the other side left the platform, and is not named
-            subject = _("Cancelled: your office hour on %(day)s") % {"day": self.r.day(b["starts_at"])}
+            subject = _("Cancelled: your office hour on %(day)s at %(time)s") % values
             said = ([_("The person who booked your office hour on %(when)s has left the platform, so the booking is "
                        "cancelled. The slot is open again.") % values] if self.role == "host" else
                     [_("The host of the office hour you booked for %(when)s has left the platform, so it is "
                        "cancelled.") % values])
         else:
-            subject = _("Cancelled: your office hour with %(name)s") % values
+            subject = _("Cancelled: your office hour with %(name)s on %(day)s at %(time)s") % values
             # What the reader did themself is said as theirs: it reads otherwise as the other side's doing.
             if by == self.role and reason == "slot_withdrawn":
-                subject = _("You withdrew your office hour with %(name)s") % values
+                subject = _("You withdrew your office hour with %(name)s on %(day)s at %(time)s") % values
                 said = [_("You withdrew the office hour %(name)s had booked for %(when)s. They are told by email.")
                         % values]
             elif by == self.role:
-                subject = _("You cancelled your office hour with %(name)s") % values
+                subject = _("You cancelled your office hour with %(name)s on %(day)s at %(time)s") % values
                 said = [_("Your office hour with %(name)s on %(when)s is cancelled, as you asked. They are told by "
                           "email.") % values]
             elif reason == "slot_withdrawn":

@@ -635,6 +635,12 @@ class PostgresNotifications:
                 WHERE id = $1 AND person_id = $2 AND subject IS NOT NULL AND {_IN_INBOX} RETURNING true""",
             notification_id, person_id) is not None
 
+    async def mark_all_read(self, person_ids: list[UUID], kinds: tuple[str, ...], about: dict[str, str]) -> None:
+        await self._conn.execute(
+            """UPDATE notifications SET read_at = now()
+                WHERE person_id = ANY($1::uuid[]) AND kind = ANY($2::text[]) AND parameters @> $3::jsonb
+                  AND read_at IS NULL""", person_ids, list(kinds), json.dumps(about))
+
     async def delivery_log(self, chapter_id: UUID | None, status: str | None, limit: int,
                            person_id: UUID | None = None) -> list[dict[str, Any]]:
         """Ids, kinds, times and statuses only: what was sent to whom, never what it said."""

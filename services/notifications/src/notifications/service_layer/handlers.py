@@ -6,7 +6,7 @@ lets through can break a message later."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 from typing import get_args
 from uuid import UUID, uuid5
@@ -253,23 +253,38 @@ def _partner_left(event: matching_contract.PairingEvent, left: str, was: str) ->
 STALE_ONCE_ANSWERED = ("answer_due",)
 STALE_ONCE_RENEWED = ("renewal_due",)
 STALE_ONCE_OVER = ("meeting_overdue", "renewal_due", "pairing_confirmed", "waitlist_paired")
+# A pairing's messages that ask their reader to answer it (its proposal or request, and the reminder to answer): once
+# the reader answered, they are read in the reader's inbox rather than left waiting there; the other side's stay as
+# they are.
+ASKING_FOR_AN_ANSWER = ("pairing_proposed", "answer_due")
 
 
 async def _pairing_changed(uow: UnitOfWork, event: matching_contract.PairingEvent, stale: tuple[str, ...],
-                           *notifications: Notification, over: bool = False) -> None:
+                           *notifications: Notification, over: bool = False, answered: Collection[Role] = ()) -> None:
     async with uow:
-        await _note_pairing_change(uow, event, stale, *notifications, over=over)
+        await _note_pairing_change(uow, event, stale, *notifications, over=over, answered=answered)
         await uow.commit()
 
 
 async def _note_pairing_change(uow: UnitOfWork, event: matching_contract.PairingEvent, stale: tuple[str, ...],
-                               *notifications: Notification, over: bool = False) -> None:
+                               *notifications: Notification, over: bool = False,
+                               answered: Collection[Role] = ()) -> None:
+    """`answered`: the sides that answered the pairing (`_answered`)."""
     if over:
         await uow.notifications.mark_pairing_over(event.pairing_id)
     await uow.notifications.withdraw_unsent([event.mentee_id, event.mentor_id], stale,
                                             {"pairing_id": str(event.pairing_id)})
+    await _answered(uow, event, answered)
     for notification in notifications:
         await uow.notifications.add(notification)
+
+
+async def _answered(uow: UnitOfWork, event: matching_contract.PairingEvent, sides: Collection[Role]) -> None:
+    """What asked these sides to answer the pairing is read in their inbox (`ASKING_FOR_AN_ANSWER`)."""
+    if sides:
+        await uow.notifications.mark_all_read([event.mentee_id if side == Role.MENTEE else event.mentor_id
+                                               for side in sides], ASKING_FOR_AN_ANSWER,
+                                              {"pairing_id": str(event.pairing_id)})
 
 
 ERASED = "person_erased"
@@ -319,6 +334,9 @@ async def pairing_confirmed(event: matching_contract.PairingConfirmed, uow: Unit
         # Answered: a reminder to answer not sent yet (or waiting for a digest) is not sent.
         await uow.notifications.withdraw_unsent([event.mentee_id, event.mentor_id], STALE_ONCE_ANSWERED,
                                                 {"pairing_id": str(event.pairing_id)})
+        # By both: the mentee accepted (or asked), and the mentor too, or, where her yes alone starts it, is asked no
+        # more (a yes they gave before hers is told by no event).
+        await _answered(uow, event, tuple(Role))
         for notification in (to_mentee, to_mentor):
             await uow.notifications.add(notification)
         await uow.commit()
@@ -344,7 +362,8 @@ async def pairing_declined(event: matching_contract.PairingDeclined, uow: UnitOf
                 for notification in told:
                     if notification.parameters["role"] == "mentee":
                         notification.parameters["reassigned"] = True
-            await _note_pairing_change(uow, event, STALE_ONCE_ANSWERED, *told, over=True)
+            await _note_pairing_change(uow, event, STALE_ONCE_ANSWERED, *told, over=True,
+                                       answered=() if by == "program" else (event.declined_by,))
             await uow.commit()
 
 
@@ -407,7 +426,10 @@ async def pairing_lapsed(event: matching_contract.PairingLapsed, uow: UnitOfWork
         told = _both_sides(event, "pairing_declined", another_accepted=True, requested=True)[1:]
     else:
         told = []
-    await _pairing_changed(uow, event, STALE_ONCE_ANSWERED, *told, over=True)
+    # Who was not awaited had answered (accepted it, or, a mentee, asked): unknown before version 3.
+    answered = [side for side in Role if side not in event.awaiting] \
+        if isinstance(event, matching_contract.PairingLapsedV3) else []
+    await _pairing_changed(uow, event, STALE_ONCE_ANSWERED, *told, over=True, answered=answered)
 
 
 async def pairing_renewed(event: matching_contract.PairingRenewed, uow: UnitOfWork) -> None:

@@ -261,6 +261,10 @@ class NotificationsRepository(Protocol):
 
     async def mark_read(self, person_id: UUID, notification_id: UUID) -> bool: ...
 
+    async def mark_all_read(self, person_ids: list[UUID], kinds: tuple[str, ...], about: dict[str, str]) -> None:
+        """These people's notifications of these kinds whose parameters hold `about` are read (one not shown yet
+        shows read once it is)."""
+
     async def delivery_log(self, chapter_id: UUID | None, status: str | None, limit: int,
                            person_id: UUID | None = None) -> list[Row]: ...
 

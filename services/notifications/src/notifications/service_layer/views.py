@@ -24,7 +24,8 @@ M = TypeVar("M")
 # Says a notification, given the subject it was given and what it needs to say now; when what it spoke of is over or
 # gone, `over`, its own parameters, what changed for its reader since (`since`, `dispatch.Obsolete`), and only who its
 # subject may have named, as they are now (`recipient`, `partner`), and the event it was about (a reminder's subject
-# names its day, the subject it was given having counted days from when it was sent; what changed since names it).
+# names its day, the subject it was given having counted days from when it was sent; what changed since names it) or
+# the office hour (its subject says when, with the other side's name).
 Compose = Callable[[Notification, str, Row], M]
 
 
@@ -87,6 +88,8 @@ async def _context_now(notification: Notification, uow: NotificationsUnitOfWorkP
                 "partner": await repo.contact(UUID(partner_id)) if partner_id else None}
         if "scheduled_event_id" in parameters:
             over["event"] = await repo.listing(UUID(parameters["scheduled_event_id"]))
+        if "booking_id" in parameters:  # its subject says when the office hour was, as the other side's name
+            over["booking"] = await repo.booking(UUID(parameters["booking_id"]))
         return over
 
 
