@@ -167,3 +167,17 @@ async def test_the_question_to_accept_and_what_follows_it_are_two_sentences_apar
         shown = (await page.get(f"/mentorships/{PAIRING}")).text
     words = " ".join(re.sub(r"<[^>]+>", "", shown).split())  # markup taken away, as a screen reader joins it
     assert "Do you accept this mentorship? It starts as soon as you accept." in words
+
+
+async def test_a_suggested_mentor_is_said_to_fit_as_this_mentor_not_as_your_mentor_yet():
+    # "your mentor offers the kind of support you asked for", said of strangers she had not asked.
+    services = choosing([str(uuid4())])
+    services.answers[f"GET /v1/people/{ME}/pairings"] = []
+    services.answers[f"GET /v1/programs/{PROGRAM}/suggestions"][0]["reason_codes"] = [
+        "support_offered", "near_peer", "further_along"]
+    async with browser(services, ME) as page:
+        shown = text_of((await page.get(SUGGESTIONS)).text)
+    for said in ("this mentor offers the kind of support you asked for",
+                 "this mentor is a step or two ahead of you on the path", "this mentor is further along the path"):
+        assert said in shown
+    assert "your mentor offers" not in shown and "your mentor is" not in shown

@@ -142,6 +142,13 @@ REASONS = {
     "same_time_zone": N_("you are in the same time zone"),
     "requested": N_("you asked for this mentor"),
 }
+# The same reasons said of a mentor suggested to a mentee choosing (not her mentor yet).
+SUGGESTION_REASONS = {
+    **REASONS,
+    "support_offered": N_("this mentor offers the kind of support you asked for"),
+    "near_peer": N_("this mentor is a step or two ahead of you on the path"),
+    "further_along": N_("this mentor is further along the path"),
+}
 # The same reasons as the mentor reads them, where the words differ by side.
 MENTOR_REASONS = {
     **REASONS,
