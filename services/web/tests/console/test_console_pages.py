@@ -245,7 +245,7 @@ async def test_ending_and_reassigning_need_a_reason_and_reach_matching_with_it(w
                                 data={"csrf": CSRF, "reason_code": "conduct", "end_reason": "Missed three meetings"})
         assert asked.status_code == 200 and not s.calls_to("matching", "POST")
         question = " ".join(asked.text.split())
-        assert "End the mentorship of Ben Student and Dr. Ana Reyes (" in question
+        assert "End the mentorship of Ben Student and Dr. Ana Reyes? Why: " in question
         assert 'name="confirm" value="yes"' in asked.text and 'value="Missed three meetings"' in asked.text
         assert "Keep the mentorship" in asked.text
         ended = await page.post(f"/console/pairings/{pairing['id']}/end",
