@@ -89,6 +89,18 @@ async def test_the_page_of_an_event_held_while_one_waited_says_no_place_was_give
     assert "You are number 1" not in text
 
 
+async def test_the_page_of_an_event_held_while_one_had_a_seat_says_nothing_of_its_waitlist_and_how_to_correct_it():
+    # A seat-holder recorded as not coming read "its waitlist is closed", which meant nothing to her, and nothing of
+    # how to have it corrected.
+    seated = {**registration("Residency panel", -timedelta(minutes=30), state="completed"), "attended": False}
+    event = seated["event"]
+    services = Services({f"GET /v1/events/{event['id']}": event, "GET /v1/registrations/mine": [seated]})
+    async with browser(services, ME) as page:
+        text = (await page.get(f"/events/{event['id']}")).text
+    assert "waitlist" not in text.split('id="registration"')[1].split("</section>")[0]
+    assert "Its organizers have marked it held. If you came, tell them: they can correct it." in text
+
+
 def attended_as(attended: bool | None, title: str = "Suturing workshop", state: str = "completed") -> dict:
     """A seat at an event held three days ago, its attendance recorded so (None: not recorded)."""
     return {**registration(title, -timedelta(days=3), state=state), "attended": attended}
