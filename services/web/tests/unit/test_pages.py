@@ -1876,6 +1876,18 @@ async def test_a_paused_person_who_resumes_is_unpaused_and_told_so_in_their_role
     assert f'<div class="notice ok" role="status" id="done-notice" data-focus tabindex="-1"><p>{told}</p></div>' in after.text
 
 
+async def test_a_mentee_ready_again_where_mentees_choose_is_told_she_can_choose_not_that_one_is_proposed():
+    # "We will propose a mentor to you again", just above "nobody is proposed to you" in that program.
+    paused = {**A_MENTEE, "paused": True, "paused_because": "term_completed"}
+    services = a_home_with(paused)
+    services.answers["GET /v1/programs"][0]["pairing_mode"] = "mentee_choice"
+    async with browser(services, ME) as page:
+        resumed = await page.post(f"/enrollments/{paused['id']}/pause", data={"csrf": CSRF, "paused": "false"})
+        paused["paused"] = False
+        after = text_of((await page.get(resumed.headers["location"])).text)
+    assert "You can choose a mentor in Premed circle again." in after and "We will propose" not in after
+
+
 async def test_a_paused_mentee_who_is_ready_again_is_told_so_in_spanish():
     paused = {**A_MENTEE, "paused": True, "paused_because": "unanswered"}
     async with browser(a_home_with(paused), ME, language="es") as page:

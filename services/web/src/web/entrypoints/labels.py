@@ -296,6 +296,7 @@ DONE_IN = {
                         "place."),
     "resumed": N_("You are taking new mentees in %(program)s again."),
     "ready_for_a_mentor": N_("We will propose a mentor to you in %(program)s again."),
+    "ready_to_choose": N_("You can choose a mentor in %(program)s again."),
 }
 
 # How long one's own pause lasts, as offered with the pause button: profiles resumes it at the start of the day it ends.
@@ -347,6 +348,7 @@ DONE = {
                             "mentorships go on."),
     "resumed_everywhere": N_("You are taking new mentees again in every program you mentor in."),
     "ready_for_a_mentor": N_("We will propose a mentor to you again."),
+    "ready_to_choose": N_("You can choose a mentor again."),
     "mentee_paused": N_("You are paused in that program: no mentor will be proposed to you there for now. You keep your place."),
     "slot_offered": N_("Your office hour is offered."),
     "slot_link_given": N_("The link to join is saved: whoever books this office hour sees it."),

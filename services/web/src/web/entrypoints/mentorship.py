@@ -272,6 +272,11 @@ async def home(visitor: Visiting, signed_out: str | None = None, erased: str | N
     # Ready for a mentor again, a mentee is back in line once matching hears of it, a moment later (and emailed their
     # place): said, rather than a card that names no place until the page is loaded again.
     place_coming = done == "ready_for_a_mentor" and any(p.get("id") == program for p in looked_for_in)
+    # Where mentees choose, nobody is proposed to them: ready again, they choose.
+    if done == "ready_for_a_mentor" and any(w["program"] and w["program"]["id"] == program
+                                            and w["program"].get("pairing_mode") == "mentee_choice"
+                                            for w in shown["waitlists"]):
+        done = "ready_to_choose"
     return render(visitor, "dashboard.html", **shown, enrolled=enrolled, done=done, done_in=done_in,
                   place_coming=place_coming, looked_for=looked_for, proposed_first=proposed_first,
                   look_again=look_again, look_again_seconds=LOOK_AGAIN_SECONDS, naming_look=naming_look)
