@@ -375,6 +375,28 @@ async def test_a_restated_catalogue_says_an_event_is_private_cancelled_and_at_wh
     assert (listing["attendees_public"], listing["revision"]) == (False, 2) and listing["cancelled_at"] is not None
 
 
+@pytest.mark.parametrize("begun", [True, False], ids=["once begun", "before"])
+async def test_a_registrant_removed_once_the_event_began_by_the_catalogues_start_is_sent_to_its_door(platform, begun):
+    sam = await platform.person("Sam Late")
+    starts = datetime.now(UTC).replace(microsecond=0) + (timedelta(minutes=-20) if begun else timedelta(days=1))
+    event = ev.EventPublishedV2(scheduled_event_id=uuid4(), chapter_id=None, kind="workshop", title="Suturing",
+                                starts_at=starts, ends_at=starts + timedelta(hours=2), timezone="America/Chicago",
+                                capacity=5, audience_stages=[], registration_deadline=starts, is_virtual=False,
+                                location="Skills lab")
+    registration = dict(registration_id=uuid4(), scheduled_event_id=event.scheduled_event_id, chapter_id=None,
+                        person_id=sam)
+    await platform.handle(handlers.event_published, event)
+    await platform.handle(handlers.registration_confirmed, ev.RegistrationConfirmedV2(**registration))
+    await platform.sent_to(sam)
+
+    await platform.handle(handlers.registrant_removed, ev.RegistrantRemoved(**registration, reason=None,
+                                                                            held_seat=True))
+
+    [told] = await platform.sent_to(sam)
+    assert ("If you have arrived, speak to them at the door." in " ".join(told.text.split())) is begun
+    assert ("concerns@mentorship.example" in told.text) is not begun
+
+
 async def test_a_booking_restated_twice_is_one_booking_with_one_reminder_waiting_for_each_side_and_no_confirmation(
         platform):
     student, host = await platform.person("Sam Booked"), await platform.person("Lee Host")

@@ -200,8 +200,8 @@ async def test_a_reminder_names_the_event_in_its_subject_only_where_its_attendee
 
 @pytest.mark.parametrize(("attendees_public", "moved", "called_off"), [
     (True, f"New time: {TITLE}", f"Cancelled: {TITLE}"),
-    (False, "New time for an event you registered for", "Cancelled: the event on Thursday, March 4, 2027 you "
-                                                        "registered for"),
+    (False, "New time for an event you registered for", "Cancelled: an event you registered for, on Thursday, "
+                                                        "March 4, 2027"),
 ])
 async def test_an_events_update_and_cancellation_name_it_in_their_subjects_only_where_its_attendees_are_public(
         attendees_public, moved, called_off):
@@ -217,6 +217,27 @@ async def test_an_events_update_and_cancellation_name_it_in_their_subjects_only_
                                                        reason_code="organiser", revision=2), uow)
     [cancellation] = await sent(uow)
     assert cancellation.subject == called_off and TITLE in cancellation.text
+
+
+@pytest.mark.parametrize(("language", "subject"), [
+    ("en", "Cancelled: an event you registered for, on Thursday, March 4, 2027"),
+    ("es", "Cancelado: un evento en el que te inscribiste, previsto para el jueves, 4 de marzo de 2027"),
+])
+async def test_a_private_events_cancellation_says_what_was_cancelled_before_the_day_it_was_planned_for(
+        language, subject):
+    # Not "the event on <day> you registered for": the day, a long phrase, came between the event and what said which.
+    uow = new_uow()
+    sam, event, _ = await an_event_registered(uow, False)
+    known = uow.notifications.contacts[sam]
+    await handlers.contact_details_changed(pr.ContactDetailsChangedV3(
+        person_id=sam, chapter_id=None, display_name="Sam Okafor", email=known["email"], timezone=known["timezone"],
+        preferred_language=language), uow)
+    await sent(uow)
+    await handlers.event_cancelled(ev.EventCancelledV3(scheduled_event_id=event.scheduled_event_id, chapter_id=None,
+                                                       reason_code="organiser", revision=1), uow)
+    [cancellation] = await sent(uow)
+    assert cancellation.subject == subject
+    assert TITLE in cancellation.text
 
 
 @pytest.mark.parametrize(("attendees_public", "language", "subject"), [

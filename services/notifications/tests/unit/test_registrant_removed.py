@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+import pytest
 from icalendar import Calendar
 from mentorship_contracts import events as ev
 from mentorship_contracts import profiles as pr
@@ -108,3 +109,45 @@ async def test_a_removal_without_a_reason_says_only_that_the_organisers_cancelle
     [told] = await sent(uow)
     assert "The organizers of Personal statements cancelled your registration." in told.text
     assert "reason" not in told.text.lower()
+
+
+AT_THE_DOOR = {
+    "en": "The organizers of Personal statements cancelled your registration after it began. If you have arrived, "
+          "speak to them at the door.",
+    "es": "La organización de Personal statements canceló tu inscripción una vez empezado el evento. Si ya llegaste, "
+          "habla en la entrada con quienes lo organizan.",
+}
+
+
+def removed_once_begun(registration: dict, reason: str | None, how: str) -> list:
+    """The removal's events, some minutes after the workshop began (`seated`): as the console's "Release X's seat"
+    gives it at the door, or as an organizer's cancellation said it before events published who removed whom."""
+    began = NOW + timedelta(days=3, minutes=20)
+    if how == "legacy":
+        return [ev.RegistrationCancelledV2(**registration, cancelled_by="organiser", occurred_at=began)]
+    return [event.model_copy(update={"occurred_at": began}) for event in removal(registration, reason)]
+
+
+@pytest.mark.parametrize("how", ["released", "legacy"])
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_a_registrant_removed_once_the_event_began_is_told_to_speak_to_its_organizers_at_the_door(language, how):
+    # Most likely late, at the door that evening: the national team's address is of no use to them then.
+    uow = new_uow()
+    for event in removed_once_begun(await seated(uow, language), "Seat released at the door", how):
+        await (handlers.registrant_removed if isinstance(event, ev.RegistrantRemoved)
+               else handlers.registration_cancelled)(event, uow)
+
+    [told] = await sent(uow)
+    text = " ".join(told.text.split())
+    assert AT_THE_DOOR[language] in text, text
+    assert "@" not in text.split("--")[0] and "mailto:" not in told.html
+
+
+async def test_a_registrant_removed_before_the_event_began_is_not_sent_to_its_door():
+    uow = new_uow()
+    for event in removal(await seated(uow), None):
+        await (handlers.registrant_removed if isinstance(event, ev.RegistrantRemoved)
+               else handlers.registration_cancelled)(event.model_copy(update={"occurred_at": NOW}), uow)
+
+    [told] = await sent(uow)
+    assert "at the door" not in told.text and "concerns@mentorship.example" in told.text

@@ -13,6 +13,7 @@ import pytest
 from mentorship_contracts import matching as ma
 from notifications.service_layer import handlers
 
+from .samples import WEB
 from .test_inbox_after_ones_own_change import inbox
 from .test_kind_words_to_mentees import pair, to_each
 from .test_what_people_receive import NOW, flat, sent
@@ -197,6 +198,25 @@ async def test_a_mentee_whose_mentorship_another_ended_is_still_told_we_look_for
     text = flat(to_mentee.text)
     assert "You stay in the program, and we will look for another mentor for you." in text
     assert "unless you paused" not in text
+
+
+ASK_ANOTHER = {"en": "Ask another mentor", "es": "Pide mentoría a otra persona"}
+SAY_SO_AT_HOME = {"en": "When you want another mentor: Say so on your home page",
+                  "es": "Cuando quieras otra persona mentora: Indícalo en tu página de inicio"}
+
+
+@pytest.mark.parametrize("how", ["mentee goals_met", "mentor goals_met", "program goals_met"])
+@pytest.mark.parametrize("language", ["en", "es"])
+async def test_where_mentees_choose_one_who_met_her_goals_is_pointed_to_her_home_page_not_to_ask_another_mentor(
+        language, how):
+    # She rests, whoever said the goals were met: asking before she says on her home page she wants a mentor is refused.
+    uow, facts = await pair(language, "mentee_choice")
+    await closed(uow, facts, how)
+
+    to_mentee, _ = await to_each(uow, facts)
+    assert ASK_ANOTHER[language] not in to_mentee.text + to_mentee.html
+    assert f"{SAY_SO_AT_HOME[language]} <{WEB}/?lang={language}>" in flat(to_mentee.text), to_mentee.text
+    assert f'href="{WEB}/?lang={language}"' in to_mentee.html
 
 
 NEVER_BEGAN = {"en": "There is nothing you need to do. We will propose another mentee to you when one fits.",

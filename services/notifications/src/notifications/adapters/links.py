@@ -29,8 +29,9 @@ may be set to another. It is left out for a reader who never said which language
 browser then, as their emails' English is no choice of theirs.
 
 Where a message tells its reader to write to someone (their address changed and they did not change it; organizers
-removed them from an event), it gives the national team's address (`contact_email`, the `CONCERNS_EMAIL` setting):
-every email comes from a no-reply address, and no chapter's own address reaches notifications.
+removed them from an event before it began), it gives the national team's address (`contact_email`, the
+`CONCERNS_EMAIL` setting): every email comes from a no-reply address, and no chapter's own address reaches
+notifications.
 
 A link carries ids only (of a pairing, an event, a program, a slot: never a name, an address or a token) and that
 language code: the web app asks the reader to sign in and shows them what they may see. Nothing in a link lets anyone

@@ -1016,9 +1016,14 @@ class _Composer:
                               "nobody new for now, pause from your home page."))
         # Either side may tell how an ended mentorship went, as of one completed (`feedback_request`).
         said.append(_("Please tell us how it went: your feedback shapes the next pairings."))
-        # The button asks for feedback; a mentee who chooses their mentor also needs the way to the next one.
-        details = [Detail(_("Ask another mentor"), self.program, self.links.to("program", program_id=self.id(
-            "program_id")))] if self.role == "mentee" and self.mentees_choose else []
+        # The button asks for feedback; a mentee who chooses their mentor also needs the way to the next one: the
+        # program, where she asks at once, or, resting, her home page, where she says she wants one first.
+        details = []
+        if self.role == "mentee" and self.mentees_choose:
+            details = [Detail(_("When you want another mentor"), _("Say so on your home page"), self.links.to("home"))
+                       if self.c.get("goals_met") else
+                       Detail(_("Ask another mentor"), self.program,
+                              self.links.to("program", program_id=self.id("program_id")))]
         return Message(_("Your mentorship with %(name)s has ended") % values, said, details,
                        action=Action(_("Give feedback"), self.links.to("feedback", pairing_id=self.id("pairing_id"))))
 
@@ -1296,9 +1301,14 @@ class _Composer:
     def registration_removed(self) -> Message:
         _ = self._
         values = {"title": self.title}
-        # Emails come from a no-reply address: the national team's is the one a reader can write to.
-        said = [_("The organizers of %(title)s cancelled your registration. If you think this is a mistake, please "
-                  "write to %(contact)s.") % {**values, "contact": self.links.contact_email}]
+        if self.c.get("once_begun"):
+            # A seat released at the door: they are most likely late, and there that evening, where its organizers are.
+            said = [_("The organizers of %(title)s cancelled your registration after it began. If you have arrived, "
+                      "speak to them at the door.") % values]
+        else:
+            # Emails come from a no-reply address: the national team's is the one a reader can write to.
+            said = [_("The organizers of %(title)s cancelled your registration. If you think this is a mistake, "
+                      "please write to %(contact)s.") % {**values, "contact": self.links.contact_email}]
         reason = one_line(self.c.get("reason"), limit=500)
         if reason:
             # The organizer's own words, as they wrote them (in their language, whatever the reader's).
@@ -1331,7 +1341,7 @@ class _Composer:
                   "when": self.r.span(self.event["starts_at"], self.event["ends_at"], self.event_zone)}
         # Someone on the waitlist never had the event in their calendar. (One recorded before this was said is a
         # seat holder's, as every one was then.)
-        subject = self.about_event(_("Cancelled: %(title)s"), _("Cancelled: the event on %(day)s you registered for"))
+        subject = self.about_event(_("Cancelled: %(title)s"), _("Cancelled: an event you registered for, on %(day)s"))
         # The organizers' own words, as they wrote them (in their language, whatever the reader's), lines kept.
         note = paragraphs(self.event.get("cancellation_note"), 1000)
         quoted = [_("The organizers' message: %(note)s") % {"note": note}] if note else []

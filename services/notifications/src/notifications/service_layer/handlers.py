@@ -14,7 +14,7 @@ from uuid import UUID, uuid5
 from mentorship_contracts import events as events_contract
 from mentorship_contracts import matching as matching_contract
 from mentorship_contracts import profiles as profiles_contract
-from mentorship_contracts.envelope import private_twins
+from mentorship_contracts.envelope import IntegrationEvent, private_twins
 from mentorship_contracts.matching import pairing_kind_of
 from mentorship_contracts.vocabulary import Role, TrainingStage
 from plumbing.auth import Principal
@@ -590,6 +590,11 @@ async def registration_restated(event: events_contract.RegistrationRestated, uow
         await uow.commit()
 
 
+def _once_begun(event: IntegrationEvent, listing: Row | None) -> bool:
+    """Whether it happened once the event had begun, as the catalogue of events says when it starts (unknown: not)."""
+    return bool(listing and listing.get("starts_at") and event.occurred_at >= listing["starts_at"])
+
+
 async def _registration(event: events_contract._RegistrationEvent, uow: UnitOfWork, status: str, kind: str,
                         door_once_begun: bool = False, **parameters: object) -> None:
     async with uow:
@@ -599,7 +604,7 @@ async def _registration(event: events_contract._RegistrationEvent, uow: UnitOfWo
         # The event's own topic may have been read further than this one: an update or a cancellation that
         # happened after this registration was not sent to this registrant then, so it is now.
         listing = await uow.notifications.listing(event.scheduled_event_id) or {}
-        if door_once_begun and listing.get("starts_at") and event.occurred_at >= listing["starts_at"]:
+        if door_once_begun and _once_begun(event, listing):
             parameters["at_the_door"] = True
         if listing.get("cancelled_at") and event.occurred_at < listing["cancelled_at"]:
             await uow.notifications.add(_event_cancelled(event.scheduled_event_id, event.person_id, event.chapter_id,
@@ -644,11 +649,13 @@ async def registration_cancelled(event: events_contract.RegistrationCancelled, u
                                                          event.registration_id, held_seat))
         elif getattr(event, "removed_by_organiser", False):
             pass  # RegistrantRemoved (events.access) tells them, with the organizer's reason: see `registrant_removed`
-        else:
-            kind = "registration_cancelled" if event.cancelled_by == "registrant" else "registration_removed"
+        elif event.cancelled_by == "registrant":
             await uow.notifications.add(Notification.answering(
-                event.event_id, event.person_id, event.chapter_id, kind, scheduled_event_id=event.scheduled_event_id,
-                registration_id=event.registration_id, held_seat=held_seat))
+                event.event_id, event.person_id, event.chapter_id, "registration_cancelled",
+                scheduled_event_id=event.scheduled_event_id, registration_id=event.registration_id,
+                held_seat=held_seat))
+        else:
+            await uow.notifications.add(await _removed(event, uow, held_seat=held_seat))
         await uow.commit()
 
 
@@ -656,11 +663,19 @@ async def registrant_removed(event: events_contract.RegistrantRemoved, uow: Unit
     """An organizer removed the registrant: they are told so, with the organizer's reason when one was given (it
     comes on the restricted topic, never the public one). A calendar entry sent before is cancelled with it."""
     async with uow:
-        await uow.notifications.add(Notification.answering(
-            event.event_id, event.person_id, event.chapter_id, "registration_removed",
-            scheduled_event_id=event.scheduled_event_id, registration_id=event.registration_id,
-            held_seat=event.held_seat, reason=event.reason))
+        await uow.notifications.add(await _removed(event, uow, held_seat=event.held_seat, reason=event.reason))
         await uow.commit()
+
+
+async def _removed(event: events_contract.RegistrationCancelled | events_contract.RegistrantRemoved, uow: UnitOfWork,
+                   **parameters: object) -> Notification:
+    """The registrant an organizer removed is told so; once the event has begun (a seat released at the door), most
+    likely late and at its door, they are sent to its organizers there."""
+    if _once_begun(event, await uow.notifications.listing(event.scheduled_event_id)):
+        parameters["once_begun"] = True
+    return Notification.answering(event.event_id, event.person_id, event.chapter_id, "registration_removed",
+                                  scheduled_event_id=event.scheduled_event_id,
+                                  registration_id=event.registration_id, **parameters)
 
 
 async def waitlist_closed(event: events_contract.WaitlistClosed, uow: UnitOfWork) -> None:
