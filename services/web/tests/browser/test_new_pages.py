@@ -266,7 +266,8 @@ async def _looked_at(page, name: str) -> None:
      "Take new mentees again", "You are taking new mentees in {program} again."),
     ("mentee", "We have paused mentor proposals for you",
      "Paused because the last proposed mentorships lapsed without your answer", "I am ready for a mentor again",
-     "We will propose a mentor to you in {program} again.")])
+     # A program where mentees choose: ready again, she chooses (nobody is proposed to her there).
+     "You can choose a mentor in {program} again.")])
 async def test_whoever_is_paused_for_not_answering_is_emailed_reads_why_and_resumes(platform, page, role, subject, why,
                                                                                     button, then):
     program, email, mentee = await _choice_program(platform)
