@@ -54,6 +54,21 @@ def test_a_pair_a_coordinator_ended_is_refused_after_every_rule_a_reason_cannot_
     assert refusal(mentee, approved, PROGRAM, Weights(), ended) == "declined_or_ended_before"
 
 
+def test_a_rule_no_reason_sets_aside_is_said_before_any_a_reason_may_so_that_a_reason_never_carries_past_it():
+    # A reason given for a mentee whose stage the program does not take (or a mentor who is full) set aside that
+    # rule alone, and the pair was made though the two had declined each other, or the mentor was not approved.
+    high_schooler, mentor = person(S.HIGH_SCHOOL), person(S.RESIDENT)
+    declined = frozenset({(high_schooler.person_id, mentor.person_id)})
+    assert refusal(high_schooler, mentor, PROGRAM, Weights(), declined) == "declined_or_ended_before"
+    assert refusal(high_schooler, person(S.RESIDENT, approved=False), PROGRAM, Weights()) == "mentor_not_approved"
+    full, student = person(S.RESIDENT, capacity=1, active_pairings=1), person(S.UNDERGRADUATE)
+    other_kind = person(S.UNDERGRADUATE, pairing_kind="clinical")
+    assert refusal(other_kind, full, PROGRAM, Weights()) == "different_kind"
+    # Alone, the rule a reason may set aside is said as before.
+    assert refusal(high_schooler, mentor, PROGRAM, Weights()) == "mentee_not_eligible"
+    assert refusal(student, full, PROGRAM, Weights()) == "mentor_at_capacity"
+
+
 def test_shared_specialty_and_offered_support_raise_the_score_and_say_why():
     mentee = person(S.UNDERGRADUATE, specialties=["general_surgery"], support_areas=["research"])
     matching = fit(mentee, person(S.ATTENDING, specialties=["general_surgery"], support_areas=["research"]))

@@ -81,6 +81,23 @@ OVERRIDABLE = frozenset({"mentor_at_capacity", "program_cap_reached", "mentor_no
                          "ended_by_coordinator_before"})
 
 
+def _never_set_aside(mentee: Candidate, mentor: Candidate, closed_before: frozenset[tuple[UUID, UUID]],
+                     ended_by_coordinator: frozenset[tuple[UUID, UUID]]) -> str | None:
+    """The first rule that no reason sets aside (not in OVERRIDABLE) this pair breaks: a pair refused by the first rule
+    it breaks, set aside with a reason, was made though it broke another that may not be (two people who declined
+    each other, a mentor not approved)."""
+    pair = (mentee.person_id, mentor.person_id)
+    if mentee.person_id == mentor.person_id:
+        return "same_person"
+    if mentor.pairing_kind != mentee.pairing_kind:
+        return "different_kind"
+    if pair in closed_before and pair not in ended_by_coordinator:
+        return "declined_or_ended_before"
+    if not mentor.approved:
+        return "mentor_not_approved"
+    return None
+
+
 def refusal(mentee: Candidate, mentor: Candidate, program: ProgramRules, weights: Weights,
             closed_before: frozenset[tuple[UUID, UUID]] = frozenset(), live_pairs: int | None = None,
             explained: Fit | None = None, mentee_judges: bool = False,
@@ -90,7 +107,10 @@ def refusal(mentee: Candidate, mentor: Candidate, program: ProgramRules, weights
     fit as `scorer` ranks it), plus the program's cap on pairs when the live count is given. `explained`: the pair's
     `fit`, when the caller has it already. `mentee_judges`: what the mentee requires of a mentor is left to them (a
     pair made by hand, which they alone confirm): it is the only rule that `exclusion` checks after every other.
-    `ended_by_coordinator`: the pairs of `closed_before` that a coordinator pairing by hand is told of as such."""
+    `ended_by_coordinator`: the pairs of `closed_before` that a coordinator pairing by hand is told of as such.
+    A rule no reason sets aside is said before any that one may (`_never_set_aside`)."""
+    if never := _never_set_aside(mentee, mentor, closed_before, ended_by_coordinator):
+        return never
     if mentee.stage not in program.mentee_stages:
         return "mentee_not_eligible"
     ruled_out = exclusion(mentee, mentor, program, closed_before, ended_by_coordinator)
