@@ -1015,7 +1015,9 @@ async def test_a_meeting_refused_by_matching_says_why_next_to_its_day_keeping_wh
         answer = await page.post(f"/mentorships/{PAIRING}/meetings", data={
             "csrf": CSRF, "met_on": "2025-12-01", "minutes": "45", "topics": "residency, research"})
     assert answer.status_code == 422
-    assert "paired" in error_next_to(answer.text, "met_on")
+    # The day said, not left to guess: the mentorship began on January 5, 2026 (an_active_term).
+    assert error_next_to(answer.text, "met_on") == "A meeting is logged from the day you were paired on: January 5, " \
+                                                   "2026."
     assert re.search(r'id="met_on"[^>]*aria-invalid="true"', answer.text)
     assert re.search(r'id="met_on"[^>]*value="2025-12-01"', answer.text)
     assert re.search(r'id="minutes"[^>]*value="45"', answer.text)

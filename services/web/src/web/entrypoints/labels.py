@@ -378,3 +378,5 @@ RESTING = ("goals_met", "term_completed")
 CAPACITY_ASKED = N_("Give how many mentees you can take at once: a whole number from 1 to %(most)s.")
 # On the home page, beside the pause: a mentor who types 0 wants a rest, which the pause gives.
 CAPACITY_HINT = N_("To take nobody new for a while, pause instead (above).")
+# A meeting refused as dated before the mentorship began, naming that day (the page knows it).
+MEETING_BEFORE_PAIRING_ON = N_("A meeting is logged from the day you were paired on: %(day)s.")

@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.dates import format_date
 from fastapi import APIRouter
 from fastapi.responses import Response
 
@@ -411,8 +412,11 @@ async def _page(visitor: Visit, pairing_id: UUID, status: int = 200, template: s
     if template == "mentorship.html":  # also the answer to its forms: switching language goes back to it
         context.setdefault("here", f"/mentorships/{pairing_id}")
     context.setdefault("already_given", view["feedback_given"])  # feedback is given once: not asked again
-    return render(visitor, template, status, p=view, today=_today(visitor),
-                  began_on=_began_on(visitor, view["confirmed_at"]), **context)
+    began_on = _began_on(visitor, view["confirmed_at"])
+    if context.pop("before_pairing", False) and began_on:  # the day said, not left to be guessed
+        context["problems"]["met_on"] = visitor._(labels.MEETING_BEFORE_PAIRING_ON) % {
+            "day": format_date(began_on, "long", locale=visitor.language)}
+    return render(visitor, template, status, p=view, today=_today(visitor), began_on=began_on, **context)
 
 
 def _not_theirs(failed: ServiceError) -> bool:
@@ -559,7 +563,8 @@ async def log_meeting(pairing_id: UUID, visitor: Person, posted: Form) -> Respon
             problems[field] = visitor.error_words(failed)
         else:
             return redirect(visitor, f"/mentorships/{pairing_id}?done=meeting_logged&on={body['met_on']}")
-    return await _page(visitor, pairing_id, 422, problems=problems, meeting=values)
+    return await _page(visitor, pairing_id, 422, problems=problems, meeting=values,
+                       before_pairing=problems.get("met_on") == visitor.error_words("meeting_before_pairing"))
 
 
 async def _my_meeting(visitor: Visit, pairing_id: UUID, meeting_id: int) -> dict | None:
