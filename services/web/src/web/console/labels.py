@@ -570,6 +570,10 @@ AUDITED_REPORTS = {"people": C_("People"), "mentorships": C_("Mentorships"), "me
 # said of that mentee: a swap has no reason to override with, unlike a pair made by hand.
 SWAP_REFUSED = C_("Swapped, %(name)s and their new mentor would not make a pair the program allows (%(rule)s). Choose "
                   "other mentees to swap; once the round is published, a pair can be made by hand, with a reason.")
+# A pair added to a draft refused by a program's rule: a draft has no reason to override with either.
+ADD_REFUSED = C_("%(name)s and this mentor would not make a pair the program allows (%(rule)s). Choose another mentor, or "
+                 "remove one of their pairs first; once the round is published, a pair can be made by hand, with a "
+                 "reason.")
 UNKNOWN = C_("Unknown")  # someone whose name is not known (any more)
 SWAP_RULES = {
     "mentor_full": C_("the mentor has no room"),
@@ -581,6 +585,9 @@ SWAP_RULES = {
     "declined_or_ended_before": C_("they declined or ended a pair together before"),
     "no_shared_language": C_("no language in common to meet in"),
 }
+# The refusals of a pair made by hand that a reason overrides: said next to the reason's box, which is what to fill.
+OVERRIDDEN_BY_A_REASON = frozenset({"ended_by_coordinator_before", "mentor_full", "stage_not_eligible",
+                                    "not_suitable", "program_cap_reached", "no_shared_language"})
 
 GENERIC_ERROR = C_("That did not work. Please try again.")
 # Events refuses a change (`wrong_state`) to an event that has been held: said so, rather than that things moved on.

@@ -111,6 +111,8 @@ async def pair_by_hand(program_id: UUID, desk: Console, posted: Form) -> Respons
             if not _refused(error, ("mentee_id", "mentor_id")):
                 raise
             field = error.field if error.field in ("mentee_id", "mentor_id") else "override_reason"
+            if error.code in labels.OVERRIDDEN_BY_A_REASON and not reason:
+                field = "override_reason"  # what to fill: the two chosen are right
             problems[field] = desk.error_words(error)
     if problems:
         return await _program_page(desk, program_id, mentor_q=mentor_q, status=422, problems=problems,
@@ -336,7 +338,12 @@ async def add_pair(round_id: UUID, desk: Console, posted: Form) -> Response:
                 raise
             if error.field not in chosen:  # of the round (published meanwhile): said at the top
                 return await _round_page(desk, round_id, 422, error=desk.error_words(error))
-            problems[f"add_{error.field}"] = desk.error_words(error)
+            words = desk.error_words(error)
+            if error.code in labels.SWAP_RULES:  # worded for a draft: no reason to override with here
+                named = await desk.names([chosen["mentee_id"]])
+                words = desk._(labels.ADD_REFUSED) % {"name": named.get(chosen["mentee_id"], desk._(labels.UNKNOWN)),
+                                                      "rule": desk._(labels.SWAP_RULES[error.code])}
+            problems[f"add_{error.field}"] = words
     return await _round_page(desk, round_id, 422, problems=problems, add_values=chosen)
 
 
