@@ -181,3 +181,13 @@ async def test_a_suggested_mentor_is_said_to_fit_as_this_mentor_not_as_your_ment
                  "this mentor is a step or two ahead of you on the path", "this mentor is further along the path"):
         assert said in shown
     assert "your mentor offers" not in shown and "your mentor is" not in shown
+
+
+async def test_a_request_waiting_says_why_this_mentor_may_fit_not_your_mentor():
+    # Her home card said "your mentor offers…" of a mentor who had not answered yet.
+    asked = a_pairing_of_mine("requested", requested_by_mentee=True, mentee_accepted=True, mentor_accepted=False,
+                              reasons=["support_offered"], reason_codes=["support_offered"])
+    async with browser(its_page(asked), ME) as page:
+        shown = text_of((await page.get(f"/mentorships/{PAIRING}")).text)
+    assert "this mentor offers the kind of support you asked for" in shown
+    assert "your mentor offers" not in shown

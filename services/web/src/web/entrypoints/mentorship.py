@@ -409,6 +409,8 @@ async def _page(visitor: Visit, pairing_id: UUID, status: int = 200, template: s
         if _not_theirs(error):
             return render(visitor, "not_found.html", 404)
         raise
+    if context.pop("reload_once_settled", False) and not _still_looked_for(view):
+        return Response(headers={"HX-Refresh": "true"})
     if template == "mentorship.html":  # also the answer to its forms: switching language goes back to it
         context.setdefault("here", f"/mentorships/{pairing_id}")
     context.setdefault("already_given", view["feedback_given"])  # feedback is given once: not asked again
@@ -419,6 +421,13 @@ async def _page(visitor: Visit, pairing_id: UUID, status: int = 200, template: s
     return render(visitor, template, status, p=view, today=_today(visitor), began_on=began_on, **context)
 
 
+def _still_looked_for(view: dict) -> bool:
+    """Whether a card looks again by itself (`_pairing_card.html`): a mentorship begun whose partner is not named
+    yet, or one's own answer given and the other's awaited."""
+    return (view["status"] == "active" and not view["partner"]) or (
+        view["status"] in ("proposed", "requested") and bool(view["i_accepted"]))
+
+
 def _not_theirs(failed: ServiceError) -> bool:
     return failed.status in (403, 404)
 
@@ -427,8 +436,12 @@ def _not_theirs(failed: ServiceError) -> bool:
 async def mentorship(pairing_id: UUID, visitor: Person, done: str | None = None, on: str | None = None,
                      naming_look: int = 0) -> Response:
     """`on`: the day of the meeting just logged (`done`), to say whether the partner logged one that day too;
-    `naming_look`: how many times the card has looked again for a partner not named yet."""
-    return await _page(visitor, pairing_id, done=done, logged_on=on, naming_look=naming_look)
+    `naming_look`: how many times the card has looked again for a partner not named yet, or the other's answer.
+    The look (HTMX) that finds it settled has the whole page loaded again: the card alone would leave its heading
+    and how to reach the partner behind; looks before it swap the card only, keeping what is typed elsewhere."""
+    looking = bool(naming_look) and visitor.request.headers.get("hx-request") == "true"
+    return await _page(visitor, pairing_id, done=done, logged_on=on, naming_look=naming_look,
+                       reload_once_settled=looking)
 
 
 async def _act(visitor: Visit, pairing_id: UUID, action: str, body: dict | None, done: str,
@@ -739,8 +752,7 @@ async def change_capacity(enrollment_id: UUID, visitor: Person, posted: Form) ->
     typed = str(posted.get("capacity") or "").strip()[:20]
     if not (typed.isdigit() and 1 <= int(typed) <= MOST_MENTEES_AT_ONCE):
         problem = {"enrollment_id": str(enrollment_id), "typed": typed,
-                   "words": " ".join((visitor._(labels.CAPACITY_ASKED) % {"most": MOST_MENTEES_AT_ONCE},
-                                      visitor._(labels.CAPACITY_HINT)))}
+                   "words": visitor._(labels.CAPACITY_ASKED) % {"most": MOST_MENTEES_AT_ONCE}}
         # Said above the page too, linking to the field: on a phone the mentor's card may be a long way down.
         return render(visitor, "dashboard.html", 422, **await dashboard(visitor), capacity_problem=problem,
                       problems={f"capacity-{enrollment_id}": problem["words"]})
@@ -782,9 +794,10 @@ async def pause(enrollment_id: UUID, visitor: Person, posted: Form) -> Response:
         # giving them mentees, at once where pairs start as soon as one fits.
         everywhere = posted.get("everywhere") == "on" and changed["role"] == "mentor"
         if everywhere:
+            # Paused already elsewhere, the same length applies there too: "for a month, everywhere" is what was asked.
             others = [e["id"] for e in await api.enrollments(visitor.who, visitor.person_id)
                       if e["active"] and e["role"] == "mentor" and e["id"] != str(enrollment_id)
-                      and bool(e.get("paused")) != paused]
+                      and (paused or e.get("paused"))]
             await asyncio.gather(*(api.change_enrollment(visitor.who, UUID(other), change) for other in others))
     except ServiceError:
         return redirect(visitor, "/?done=failed")
