@@ -39,6 +39,9 @@ def interests(language: str, token: str) -> str:
             '<label for="timezone">Time zone</label><select id="timezone" name="timezone" data-guess '
             'data-zone-names="/zone-names"><option value="">Choose one</option><option value="UTC">UTC</option>'
             '<option value="America/Chicago">Chicago</option></select>'
+            # A question to open, as the identity step's are.
+            '<details><summary>Religion</summary><label for="religion">Religion</label>'
+            '<input type="text" id="religion" name="religion" value=""></details>'
             '<button type="submit">Continue</button></form></main></body></html>')
 
 
@@ -104,7 +107,8 @@ async def test_answers_a_refused_form_gave_back_come_back_after_switching_langua
                .replace(" data-guess ", " ")
                .replace('<option value="">Choose one</option>', '<option value="" selected>Choose one</option>')
                .replace('<textarea id="goals" name="goals"></textarea>',
-                        '<textarea id="goals" name="goals">Aprender sobre cirugía</textarea>'))
+                        '<textarea id="goals" name="goals">Aprender sobre cirugía</textarea>')
+               .replace('name="religion" value=""', 'name="religion" value="Muslim"'))
     try:
         await page.route(f"{SITE}/interests", lambda route: route.fulfill(body=refused, content_type="text/html"))
         await page.goto("/interests")
@@ -113,6 +117,9 @@ async def test_answers_a_refused_form_gave_back_come_back_after_switching_langua
         await expect(page.get_by_role("heading", name="Tus intereses")).to_be_visible()
         await expect(page.get_by_label("Surgery")).to_be_checked()
         await expect(page.get_by_label("Goals")).to_have_value("Aprender sobre cirugía")
+        # Its question opened: an answer not saved yet, hidden in a closed one, read as saved.
+        await expect(page.get_by_label("Religion")).to_be_visible()
+        await expect(page.get_by_label("Religion")).to_have_value("Muslim")
     finally:
         await context.close()
 

@@ -131,6 +131,15 @@
       window.sessionStorage.setItem(CARRIED, JSON.stringify({page: location.pathname, changed: fields}));
     } catch (e) { /* storage refused: the page changes language without them, as without JavaScript */ }
   });
+  // A field carried back other than the page gives it, inside a closed section (a question to open), is opened:
+  // an answer not saved yet, hidden, reads as saved.
+  function openWhatHolds(el) {
+    var changed = (el.type === "checkbox" || el.type === "radio") ? el.checked !== el.defaultChecked
+      : el.options ? Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; })
+      : el.value !== el.defaultValue;
+    var section = changed && el.closest ? el.closest("details") : null;
+    if (section) { section.open = true; }
+  }
   document.addEventListener("DOMContentLoaded", function () {
     var carried = null;
     try {
@@ -155,6 +164,7 @@
         } else if (field[2] === null && !/^(hidden|password|file)$/.test(el.type)) {
           el.value = field[3];
         }
+        openWhatHolds(el);
       }
     });
   });
