@@ -2905,6 +2905,16 @@ async def test_a_pair_that_never_began_is_listed_as_proposed_on_its_day_not_as_a
     assert "Since" not in card and "Last meeting" not in card
 
 
+async def test_a_mentorship_over_is_listed_without_since_and_with_no_meeting_logged_not_none_yet(world):
+    s = world["s"]
+    s.pairings.clear()
+    s.pairing(world["program"], world["waiting"], world["mentor"], status="ended")
+    async with as_(world, "coordinator")[0] as page:
+        text = (await page.get(f"/console/programs/{world['program']['id']}")).text
+    card = " ".join(re.sub(r"<[^>]+>", " ", text.split('<ul class="list cards">')[1].split("</ul>")[0]).split())
+    assert "Last meeting none logged" in card and "Since" not in card and "none yet" not in card
+
+
 async def test_a_coordinator_sees_a_persons_mentorships_in_their_chapters_programs(world):
     async with as_(world, "coordinator")[0] as page:
         text = (await page.get(f"/console/people/{world['mentee']['id']}")).text
