@@ -250,11 +250,15 @@ async def test_a_round_left_running_by_an_instance_that_died_is_drafted_once_its
     await profiles.person(program, "mentor")
     await profiles.person(program, "mentee")
     async with serving(build_app(settings)) as url, client(url, "coordinator", chapter_id=chapter) as coordinator:
-        async def waiting():
+        async def ready():
+            # The mentee waiting, and the mentor's profile arrived with a place (their events come apart: a round run
+            # before the mentor's drafts nobody).
             answer = await coordinator.get(f"/v1/programs/{program}/waitlist")
-            return answer.status_code == 200 and len(answer.json()) == 1
+            stats = await coordinator.get(f"/v1/programs/{program}/statistics")
+            return (answer.status_code == 200 and len(answer.json()) == 1 and stats.status_code == 200
+                    and stats.json()["mentors_with_room"] == 1)
 
-        await eventually(waiting, timeout=60, what="the mentee waiting")
+        await eventually(ready, timeout=60, what="the mentee waiting and the mentor with a place")
         stuck, dead_instance = uuid4(), uuid4()
         conn = await asyncpg.connect(settings.database_url)
         try:
